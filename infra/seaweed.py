@@ -135,6 +135,13 @@ class SeaweedServer:
                 self.process.wait(timeout=5)
         self.process = None
 
+    def reload(self, identities: Iterable[S3Identity] | None = None) -> None:
+        """Apply a new identities file: `weed mini` reads it only at start, so restart on the same port."""
+        if identities is not None:
+            self.write_identities(identities)
+        self.stop()
+        self.start()
+
     def __enter__(self) -> "SeaweedServer":
         return self.start() if self.process is None else self
 

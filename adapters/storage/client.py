@@ -1,0 +1,71 @@
+"""One S3 client factory and credential lookup, so every endpoint (AWS, SeaweedFS, MinIO, R2) is built alike."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from adapters.errors import ConfigError
+from flows.settings import Credentials
+
+S3Client = Any  # boto3's client type is generated at runtime; keep the alias for signatures.
+
+
+def make_s3_client(
+    endpoint_url: str | None, region: str, access_key: str, secret_key: str, *, timeout: float = 30
+) -> S3Client:
+    """SigV4, path-style for custom endpoints, bounded timeouts, one botocore retry (tenacity does the rest)."""
+    s3_opts: dict[str, str] = {"addressing_style": "path"} if endpoint_url else {}
+    config = Config(
+        signature_version="s3v4",
+        s3=s3_opts,
+        connect_timeout=min(timeout, 10),
+        read_timeout=timeout,
+        retries={"max_attempts": 1, "mode": "standard"},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region or "us-east-1",
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=config,
+    )
+
+
+def resolve_credentials(creds: Credentials, *, what: str) -> tuple[str, str]:
+    """Access key pair from env var names or a Prefect Secret block (JSON); errors name the source, never a value."""
+    if creds.access_key_env or creds.secret_key_env:
+        if not (creds.access_key_env and creds.secret_key_env):
+            raise ConfigError(f"{what}: set both access_key_env and secret_key_env (or secret_block)")
+        access = os.environ.get(creds.access_key_env)
+        secret = os.environ.get(creds.secret_key_env)
+        missing = [n for n, v in ((creds.access_key_env, access), (creds.secret_key_env, secret)) if not v]
+        if missing:
+            raise ConfigError(f"{what}: environment variable(s) {', '.join(missing)} not set")
+        return str(access), str(secret)
+    if creds.secret_block:
+        return _from_block(creds.secret_block, what=what)
+    raise ConfigError(f"{what}: no credentials configured (access_key_env/secret_key_env or secret_block)")
+
+
+def _from_block(name: str, *, what: str) -> tuple[str, str]:
+    try:
+        from prefect.blocks.system import Secret
+
+        raw = Secret.load(name).get()
+    except Exception as exc:  # Prefect raises ValueError for unknown blocks, httpx errors when the API is down.
+        raise ConfigError(f"{what}: cannot load Prefect Secret block {name!r} ({type(exc).__name__})") from exc
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+        return str(data["access_key"]), str(data["secret_key"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ConfigError(
+            f"{what}: Prefect Secret block {name!r} must hold JSON {{\"access_key\": …, \"secret_key\": …}}"
+        ) from exc

@@ -1,0 +1,34 @@
+"""Credential lookup names what is missing and never echoes a secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.errors import ConfigError
+from adapters.storage.client import make_s3_client, resolve_credentials
+from flows.settings import Credentials
+
+
+def test_env_credentials(monkeypatch) -> None:
+    monkeypatch.setenv("K_A", "AKIA1")
+    monkeypatch.setenv("K_S", "s3cr3t")
+    assert resolve_credentials(Credentials(access_key_env="K_A", secret_key_env="K_S"), what="p") == ("AKIA1", "s3cr3t")
+
+
+def test_missing_env_names_the_variable_not_the_value(monkeypatch) -> None:
+    monkeypatch.setenv("K_A", "AKIA1")
+    monkeypatch.delenv("K_S_MISSING", raising=False)
+    with pytest.raises(ConfigError) as err:
+        resolve_credentials(Credentials(access_key_env="K_A", secret_key_env="K_S_MISSING"), what="partner tempo")
+    assert "K_S_MISSING" in str(err.value) and "AKIA1" not in str(err.value) and "tempo" in str(err.value)
+
+
+def test_no_credentials_configured() -> None:
+    with pytest.raises(ConfigError):
+        resolve_credentials(Credentials(), what="storage")
+
+
+def test_client_uses_path_style_for_custom_endpoints() -> None:
+    c = make_s3_client("http://127.0.0.1:9", "us-east-1", "a", "b", timeout=3)
+    assert c.meta.config.s3["addressing_style"] == "path"
+    assert c.meta.config.read_timeout == 3 and c.meta.config.retries["total_max_attempts"] <= 2

@@ -1,0 +1,116 @@
+"""Hide protected spans from the engine behind opaque tokens, then put their target text back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from newsroom.spans import Span
+
+# Tokens look like ZX007Q: a consonant cluster no EN/ID word starts with, digits, a terminator.
+PREFIX, SUFFIX = "ZX", "Q"
+_GAP = r"[\s\u00a0\u200b\u2009_-]*"  # what engines insert inside tokens
+LEFTOVER = re.compile(r"(?i)(?<![^\W\d_])z" + _GAP + r"x" + _GAP + r"\d")
+_OPENERS = "([«“\"'"
+_CLOSERS = ",.;:!?)]»”"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """What a token stands for: the original source text and its target replacement."""
+
+    replacement: str
+    original: str
+    kind: str = "term"
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str
+    slots: Mapping[str, Slot] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def token(n: int, width: int = 3) -> str:
+    return f"{PREFIX}{n:0{width}d}{SUFFIX}"
+
+
+def protect(text: str, spans: Sequence[Span], *, start: int = 0) -> Masked:
+    """Replace each span by a unique token (numbering from `start`, so blocks of one story differ)."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    width = max(3, len(str(start + len(ordered))))
+    out: list[str] = []
+    slots: dict[str, Slot] = {}
+    pos = 0
+    for i, span in enumerate(ordered):
+        if span.start < pos:
+            raise ValueError(f"overlapping spans at {span.start}; merge them first")
+        tok = token(start + i, width)
+        before = text[pos:span.start]
+        # Keep tokens separate words so engines do not glue them to neighbours.
+        if before and before[-1].isalnum():
+            before += " "
+        out.append(before)
+        out.append(tok)
+        if span.end < len(text) and text[span.end].isalnum():
+            out.append(" ")
+        slots[tok] = Slot(span.replacement, span.text, span.kind, span.key)
+        pos = span.end
+    out.append(text[pos:])
+    return Masked("".join(out), slots)
+
+
+def _token_regex(tok: str) -> re.Pattern[str]:
+    body = _GAP.join(re.escape(ch) for ch in tok)
+    return re.compile(
+        rf"(?i)(?:(?<=[{re.escape(_OPENERS)}])\s+)?(?<![^\W_]){body}(?![0-9])(?:\s+(?=[{re.escape(_CLOSERS)}]))?"
+    )
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    head = text[:at].rstrip(" \t\"'“«(")
+    return not head or head[-1] in ".!?\n"
+
+
+def restore(translated: str, masked: Masked) -> Restored:
+    """Put replacements back, tolerating case changes and spaces inside tokens; report what went wrong."""
+    text = translated
+    problems: list[str] = []
+    for tok, slot in masked.slots.items():
+        rx = _token_regex(tok)
+        hits = list(rx.finditer(text))
+        if not hits:
+            problems.append(f"placeholder for {slot.original!r} lost")
+            continue
+        if len(hits) > 1:
+            problems.append(f"placeholder for {slot.original!r} duplicated ({len(hits)}x)")
+        pieces: list[str] = []
+        pos = 0
+        for m in hits:
+            pieces.append(text[pos:m.start()])
+            rep = slot.replacement
+            if slot.kind != "keep" and rep[:1].islower() and _sentence_start("".join(pieces), len("".join(pieces))):
+                rep = rep[0].upper() + rep[1:]
+            pieces.append(rep)
+            pos = m.end()
+        pieces.append(text[pos:])
+        text = "".join(pieces)
+    for m in LEFTOVER.finditer(text):
+        problems.append(f"leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
+    return Restored(text, tuple(problems))
+
+
+def leftovers(text: str) -> list[str]:
+    """Token fragments still in a text (a dropped or mangled placeholder)."""
+    return [text[m.start():m.start() + 12] for m in LEFTOVER.finditer(text)]

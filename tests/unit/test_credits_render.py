@@ -1,0 +1,76 @@
+"""Credits from the feed and configuration, rendered per language and partner template."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsroom.credits import build_credits, copyright_holder, credit_lines, photo_credit_line
+from newsroom.model import Credit, CreditRole, Picture, Story
+
+
+def story(**kw: object) -> Story:
+    base: dict[str, object] = dict(provider="afp.com", date_id="20231120", item_id="TX-1", language="en",
+                                   headline="h", copyright_line="© 2023 AFP")
+    base.update(kw)
+    return Story(**base)  # type: ignore[arg-type]
+
+
+def test_plain_seed_style_article() -> None:
+    credits = build_credits(story(), editor="Lili Lestari", engine="google")
+    assert credit_lines(credits, "id") == ["Redaktur: Lili Lestari", "Penulis: AFP"]
+    assert credit_lines(credits, "en") == ["Editor: Lili Lestari", "Writer: AFP"]
+    assert copyright_holder(story()) == "AFP"
+
+
+def test_text_only_with_named_writers() -> None:
+    s = story(creators=("Glenn Chapman with Julie Jammot in Paris",))
+    credits = build_credits(s, translator="Dewi", editor="Lili Lestari")
+    names = [c.name for c in credits if c.role == CreditRole.author]
+    assert names == ["Glenn Chapman", "Julie Jammot"]
+    assert "Penerjemah: Dewi" in credit_lines(credits, "id")
+    assert not any(line.startswith("Foto") for line in credit_lines(credits, "id"))
+
+
+def test_text_and_photo() -> None:
+    pic = Picture(id="photo0", credit="AFP", byline="Josh Edelson")
+    s = story(byline="Glenn Chapman", pictures=(pic,))
+    credits = build_credits(s, editor="Lili Lestari")
+    lines = credit_lines(credits, "id")
+    assert "Foto: AFP/Josh Edelson" in lines and "Penulis: Glenn Chapman" in lines
+    assert photo_credit_line(pic, "en") == "Photo: AFP/Josh Edelson"
+    assert photo_credit_line(Picture(id="p", credit="AFP"), "id") == "Foto: AFP"
+    assert photo_credit_line(Picture(id="p"), "id") is None
+
+
+def test_machine_translation_disclosure_both_languages() -> None:
+    credits = build_credits(story(), engine="google")
+    id_lines = credit_lines(credits, "id", mt_disclosure=True)
+    assert "mesin penerjemah (google)" in id_lines[-1]
+    assert not any(line.startswith("Penerjemah: google") for line in id_lines)
+    assert "machine translation (google)" in credit_lines(credits, "en", mt_disclosure=True)[-1]
+    assert all("mesin" not in line for line in credit_lines(credits, "id"))
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("antara", ["Penerjemah: Dewi", "Redaktur: Lili Lestari"]),
+    ("compact", ["Penulis: AFP | Penerjemah: Dewi | Redaktur: Lili Lestari"]),
+])
+def test_partner_templates(template: str, expected: list[str]) -> None:
+    credits = build_credits(story(), editor="Lili Lestari", translator="Dewi")
+    assert credit_lines(credits, "id", template=template) == expected
+
+
+def test_unknown_template_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        credit_lines((), "id", template="fancy")
+
+
+def test_existing_credits_kept_without_duplicates() -> None:
+    s = story(credits=(Credit(role=CreditRole.author, name="AFP", organisation="AFP"),))
+    credits = build_credits(s)
+    assert [c for c in credits if c.role == CreditRole.author] == list(s.credits)
+
+
+def test_copyright_holder_falls_back_to_provider() -> None:
+    assert copyright_holder(story(copyright_line=None)) == "AFP"
+    assert copyright_holder(story(copyright_line="Copyright 2024 Reuters. All rights reserved.")) == "Reuters"

@@ -1,0 +1,324 @@
+"""Translation memory: segments already translated are never paid for twice; human edits win."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from adapters.errors import PermanentError
+
+HUMAN = "human"
+MACHINE = "machine"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def normalize(text: str) -> str:
+    """The memory's view of a segment: NFC, whitespace collapsed, ends trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def segment_key(text: str) -> str:
+    """Fixed-size index key for a segment of any length."""
+    return hashlib.sha256(normalize(text).encode()).hexdigest()
+
+
+def lang_code(tag: str | None) -> str | None:
+    """"en-US" → "en", "id-ID"/"in" → "id": TMX files spell languages many ways."""
+    if not tag:
+        return None
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    return {"in": "id", "ind": "id", "eng": "en"}.get(primary, primary) or None
+
+
+class TranslationMemory(Protocol):
+    """Segment store keyed by (normalized source, source lang, target lang, engine, glossary version)."""
+
+    def lookup(
+        self, segments: Sequence[str], source: str, target: str, engine: str, glossary_version: str | None
+    ) -> dict[str, str]:
+        """Known translations by the segment as given; human entries win and ignore engine/glossary."""
+        ...
+
+    def store(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        source: str,
+        target: str,
+        engine: str,
+        glossary_version: str | None,
+        origin: str = MACHINE,
+    ) -> None:
+        ...
+
+    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+        ...
+
+    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# TMX 1.4 reading and writing (shared by both stores)
+
+def _write_tmx(path: Path, rows: Sequence[tuple[str, str, str, str, str, str]]) -> int:
+    """rows: (source_lang, target_lang, source_text, target_text, engine, origin)."""
+    root = ET.Element("tmx", version="1.4")
+    srclangs = {r[0] for r in rows}
+    ET.SubElement(
+        root,
+        "header",
+        creationtool="Kawat",
+        creationtoolversion="0.1",
+        segtype="paragraph",
+        datatype="plaintext",
+        adminlang="en",
+        srclang=srclangs.pop() if len(srclangs) == 1 else "*all*",
+        **{"o-tmf": "kawat"},
+    )
+    body = ET.SubElement(root, "body")
+    for src_lang, tgt_lang, src, tgt, engine, origin in rows:
+        tu = ET.SubElement(body, "tu", srclang=src_lang)
+        ET.SubElement(tu, "prop", type="x-origin").text = origin
+        ET.SubElement(tu, "prop", type="x-engine").text = engine
+        for lang, text in ((src_lang, src), (tgt_lang, tgt)):
+            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+            ET.SubElement(tuv, "seg").text = text
+    ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return len(rows)
+
+
+def _read_tmx(path: Path) -> list[tuple[str, str, str, str]]:
+    """(source_lang, target_lang, source_text, target_text) for every usable pair in a TMX file."""
+    try:
+        root = SafeET.parse(str(path)).getroot()
+    except (ET.ParseError, DefusedXmlException) as exc:
+        raise PermanentError(f"{path}: not a usable TMX file ({exc})") from exc
+    if root.tag != "tmx":
+        raise PermanentError(f"{path}: root element is <{root.tag}>, not <tmx>")
+    header = root.find("header")
+    header_src = lang_code(header.get("srclang")) if header is not None else None
+    out: list[tuple[str, str, str, str]] = []
+    for tu in root.iter("tu"):
+        segs: dict[str, str] = {}
+        for tuv in tu.findall("tuv"):
+            lang = lang_code(tuv.get(_XML_LANG) or tuv.get("lang"))
+            seg = tuv.find("seg")
+            if lang and seg is not None:
+                text = "".join(seg.itertext()).strip()
+                if text:
+                    segs.setdefault(lang, text)
+        src = lang_code(tu.get("srclang")) or header_src
+        if src in segs:
+            out.extend((src, lang, segs[src], text) for lang, text in segs.items() if lang != src)
+        else:  # "*all*": every direction is a valid pair
+            out.extend((a, b, segs[a], segs[b]) for a in segs for b in segs if a != b)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+
+class SqlTranslationMemory:
+    """SQLite by default, any SQLAlchemy URL (PostgreSQL) for scale; tables created on construction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.meta = MetaData()
+        self.table = Table(
+            "tm_segments",
+            self.meta,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("key", String(64), nullable=False),
+            Column("source_lang", String(16), nullable=False),
+            Column("target_lang", String(16), nullable=False),
+            Column("engine", String(64), nullable=False),
+            Column("glossary_version", String(128), nullable=False),
+            Column("origin", String(16), nullable=False),
+            Column("source_text", Text, nullable=False),
+            Column("target_text", Text, nullable=False),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+            UniqueConstraint("key", "source_lang", "target_lang", "engine", "glossary_version", "origin", name="uq_tm_segment"),
+        )
+        self.meta.create_all(engine)
+
+    def lookup(
+        self, segments: Sequence[str], source: str, target: str, engine: str, glossary_version: str | None
+    ) -> dict[str, str]:
+        by_key: dict[str, list[str]] = {}
+        for s in segments:
+            if s.strip():
+                by_key.setdefault(segment_key(s), []).append(s)
+        if not by_key:
+            return {}
+        t = self.table
+        found: dict[str, tuple[bool, datetime, str]] = {}
+        keys = list(by_key)
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                stmt = select(t.c.key, t.c.origin, t.c.updated_at, t.c.target_text).where(
+                    t.c.key.in_(keys[i : i + 500]),
+                    t.c.source_lang == source,
+                    t.c.target_lang == target,
+                    or_(
+                        t.c.origin == HUMAN,
+                        and_(t.c.engine == engine, t.c.glossary_version == (glossary_version or "")),
+                    ),
+                )
+                for key, origin, updated, text in conn.execute(stmt):
+                    rank = (origin == HUMAN, _aware(updated), text)
+                    if key not in found or rank[:2] > found[key][:2]:
+                        found[key] = rank
+        return {s: found[k][2] for k, segs in by_key.items() if k in found for s in segs}
+
+    def store(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        source: str,
+        target: str,
+        engine: str,
+        glossary_version: str | None,
+        origin: str = MACHINE,
+    ) -> None:
+        now = datetime.now(UTC)
+        engine_col = HUMAN if origin == HUMAN else engine
+        gv = "" if origin == HUMAN else (glossary_version or "")
+        rows = {
+            segment_key(src): {
+                "key": segment_key(src),
+                "source_lang": source,
+                "target_lang": target,
+                "engine": engine_col,
+                "glossary_version": gv,
+                "origin": origin,
+                "source_text": normalize(src),
+                "target_text": tgt,
+                "updated_at": now,
+            }
+            for src, tgt in pairs
+            if src.strip() and tgt.strip()
+        }
+        t = self.table
+        for row in rows.values():
+            ident = and_(
+                t.c.key == row["key"],
+                t.c.source_lang == source,
+                t.c.target_lang == target,
+                t.c.engine == engine_col,
+                t.c.glossary_version == gv,
+                t.c.origin == origin,
+            )
+            for _ in range(3):  # another writer may insert the same row between our two statements
+                try:
+                    with self.engine.begin() as conn:
+                        done = conn.execute(
+                            update(t).where(ident).values(target_text=row["target_text"], updated_at=now)
+                        ).rowcount
+                        if not done:
+                            conn.execute(t.insert().values(**row))
+                    break
+                except IntegrityError:
+                    continue
+
+    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+        t = self.table
+        stmt = select(t.c.source_lang, t.c.target_lang, t.c.source_text, t.c.target_text, t.c.engine, t.c.origin)
+        if source:
+            stmt = stmt.where(t.c.source_lang == source)
+        if target:
+            stmt = stmt.where(t.c.target_lang == target)
+        with self.engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(stmt.order_by(t.c.id))]
+        return _write_tmx(path, rows)  # type: ignore[arg-type]
+
+    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
+        pairs = _read_tmx(path)
+        for src_lang, tgt_lang, src, tgt in pairs:
+            self.store([(src, tgt)], src_lang, tgt_lang, "tmx", None, origin=origin)
+        return len(pairs)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; compare everything in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class MemoryTranslationMemory:
+    """In-process fake with the same rules as the SQL store (tests, dry runs)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str, str, str, str, str], tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(
+        self, segments: Sequence[str], source: str, target: str, engine: str, glossary_version: str | None
+    ) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self._lock:
+            for s in segments:
+                k = segment_key(s)
+                human = self._rows.get((k, source, target, HUMAN, "", HUMAN))
+                machine = self._rows.get((k, source, target, engine, glossary_version or "", MACHINE))
+                hit = human or machine
+                if hit and s.strip():
+                    out[s] = hit[1]
+        return out
+
+    def store(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        source: str,
+        target: str,
+        engine: str,
+        glossary_version: str | None,
+        origin: str = MACHINE,
+    ) -> None:
+        with self._lock:
+            for src, tgt in pairs:
+                if not (src.strip() and tgt.strip()):
+                    continue
+                if origin == HUMAN:
+                    key = (segment_key(src), source, target, HUMAN, "", HUMAN)
+                else:
+                    key = (segment_key(src), source, target, engine, glossary_version or "", origin)
+                self._rows[key] = (normalize(src), tgt)
+
+    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+        with self._lock:
+            rows = [
+                (sl, tl, src, tgt, eng, origin)
+                for (_, sl, tl, eng, _, origin), (src, tgt) in self._rows.items()
+                if (source is None or sl == source) and (target is None or tl == target)
+            ]
+        return _write_tmx(path, rows)
+
+    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
+        pairs = _read_tmx(path)
+        for src_lang, tgt_lang, src, tgt in pairs:
+            self.store([(src, tgt)], src_lang, tgt_lang, "tmx", None, origin=origin)
+        return len(pairs)

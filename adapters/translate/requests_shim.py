@@ -1,0 +1,60 @@
+"""Give deep-translator's bare `requests.get/post` a hard timeout and let us read the response."""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+
+_local = threading.local()
+DEFAULT_TIMEOUT = 30.0
+
+
+class _Shim(types.SimpleNamespace):
+    """Stands in for the `requests` module inside deep-translator's engine modules."""
+
+    exceptions = requests.exceptions
+
+    @staticmethod
+    def get(url: str, **kwargs: Any) -> requests.Response:
+        return _send("GET", url, **kwargs)
+
+    @staticmethod
+    def post(url: str, **kwargs: Any) -> requests.Response:
+        return _send("POST", url, **kwargs)
+
+
+def _send(method: str, url: str, **kwargs: Any) -> requests.Response:
+    kwargs.setdefault("timeout", getattr(_local, "timeout", DEFAULT_TIMEOUT))
+    response = requests.request(method, url, **kwargs)
+    _local.response = response
+    return response
+
+
+@contextmanager
+def capture(timeout: float) -> Iterator[None]:
+    """Within the block, deep-translator requests on this thread time out after `timeout` s."""
+    _local.timeout = timeout
+    _local.response = None
+    try:
+        yield
+    finally:
+        _local.timeout = DEFAULT_TIMEOUT
+
+
+def last_response() -> requests.Response | None:
+    """The last response this thread received through the shim (for status and Retry-After)."""
+    return getattr(_local, "response", None)
+
+
+def install() -> None:
+    """Swap the `requests` name in the deep-translator engine modules we use (idempotent)."""
+    from deep_translator import google, libre, mymemory
+
+    for module in (google, libre, mymemory):
+        if not isinstance(module.requests, _Shim):
+            module.requests = _Shim()  # type: ignore[attr-defined]

@@ -1,0 +1,54 @@
+"""The last step of every parser: check the essentials and build a valid `Story` or say why not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from adapters.errors import WireError
+from newsroom.model import Status, Story, safe_id
+
+
+def sane_id(value: str | None, source: str, what: str) -> str:
+    """Path-safe id (no slashes, no `..`); an id with nothing safe in it rejects the file."""
+    if not value or not value.strip():
+        raise WireError(source, f"missing {what}")
+    try:
+        return safe_id(value.strip())
+    except ValueError as exc:
+        raise WireError(source, f"unusable {what} {value[:40]!r}") from exc
+
+
+def version_of(value: object, source: str, default: int = 1) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        number = int(str(value).strip())
+    except ValueError as exc:
+        raise WireError(source, f"revision {str(value)[:20]!r} is not a number") from exc
+    if number < 0 or number > 1_000_000:
+        raise WireError(source, f"revision {number} out of range")
+    return max(number, 1)
+
+
+def build_story(source: str, **fields: Any) -> Story:
+    """Validate headline/body presence (kills and holds may be empty) and construct the Story."""
+    status = fields.get("status", Status.usable)
+    body = fields.get("body") or ()
+    if not fields.get("headline"):
+        fallback = fields.get("slugline") or (body[0].text[:120] if body else None)
+        if not fallback:
+            raise WireError(source, "no headline and no body")
+        fields["headline"] = fallback
+    if not body and status is Status.usable:
+        raise WireError(source, "empty body: no paragraphs in the story")
+    if not fields.get("language"):
+        raise WireError(source, "no language given")
+    fields = {k: v for k, v in fields.items() if v is not None or k in {"embargoed"}}
+    try:
+        return Story(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise WireError(source, f"invalid story field {where}: {first.get('msg')}") from exc

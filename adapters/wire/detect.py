@@ -1,0 +1,74 @@
+"""Content sniffing: which wire format a file holds, judged from its bytes and never its name."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from adapters.errors import WireError
+
+_PROLOG = re.compile(rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S | re.I)
+_ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+_NINJS_KEYS = {"uri", "headline", "headlines", "body_text", "body_html", "bodies", "versioncreated", "pubstatus",
+               "type", "guid", "renditions", "associations", "by", "located"}
+
+
+def _head(data: bytes) -> bytes:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8", "replace")
+        except UnicodeDecodeError:
+            return data
+    return data
+
+
+def root_name(data: bytes) -> str | None:
+    """Local name of the first element of an XML/HTML document, or None if it does not start like one."""
+    head = _head(data)[:65536]
+    rest = head[_PROLOG.match(head).end():]  # type: ignore[union-attr]
+    if not rest.startswith(b"<"):
+        return None
+    match = _ROOT.match(rest)
+    return match.group(2).decode("ascii", "replace") if match else None
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if sample.startswith((b"\x1f\x8b", b"PK\x03\x04", b"\xff\xd8\xff", b"%PDF", b"\x89PNG", b"GIF8")):
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def detect_format(data: bytes, source: str = "<bytes>") -> str:
+    """One of "newsml12", "newsml-g2", "nitf", "ninjs", "plain"; anything else raises `WireError`."""
+    if not data or not data.strip():
+        raise WireError(source, "empty file")
+    head = _head(data)
+    if _is_binary(head):
+        raise WireError(source, "binary content, not a wire text format")
+    stripped = head.lstrip()
+    if stripped.startswith((b"{", b"[")):
+        try:
+            doc = json.loads(head.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise WireError(source, f"looks like JSON but does not parse: {str(exc)[:120]}") from exc
+        if isinstance(doc, dict) and _NINJS_KEYS & set(doc):
+            return "ninjs"
+        raise WireError(source, "JSON that is not a ninjs object (no uri/headline/body fields)")
+    if stripped.startswith(b"<"):
+        name = root_name(head)
+        if name is None:
+            raise WireError(source, "markup with no root element")
+        if name == "NewsML":
+            return "newsml12"
+        if name in {"newsItem", "newsMessage", "packageItem", "conceptItem", "knowledgeItem", "planningItem"}:
+            return "newsml-g2"
+        if name == "nitf":
+            return "nitf"
+        if name.lower() in {"html", "body", "article", "div", "p", "h1", "main", "section", "head", "meta"}:
+            return "plain"
+        raise WireError(source, f"unknown XML format: root element <{name}>")
+    return "plain"

@@ -1,0 +1,165 @@
+"""A published web article (text or HTML): strip site chrome, recover headline, photo, dateline, credits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from adapters.errors import WireError
+from adapters.wire.assemble import build_story, sane_id
+from adapters.wire.text import (
+    clean, finish_blocks, html_lines, looks_like_html, looks_like_subhead, split_dateline_prefix,
+)
+from newsroom.model import Block, BlockRole, Credit, CreditRole, Dateline, Picture, Story
+
+_CREDIT = re.compile(
+    r"^(?P<label>Redaktur|Editor|Penyunting|Penulis|Pewarta|Reporter|Writer|Author|Oleh|By|Foto|Photo|Fotografer"
+    r"|Penerjemah|Translator|Sumber|Source)\s*:\s*(?P<value>.+)$", re.I)
+_ROLE = {"redaktur": CreditRole.editor, "editor": CreditRole.editor, "penyunting": CreditRole.editor,
+         "penulis": CreditRole.author, "pewarta": CreditRole.author, "reporter": CreditRole.author,
+         "writer": CreditRole.author, "author": CreditRole.author, "oleh": CreditRole.author, "by": CreditRole.author,
+         "foto": CreditRole.photographer, "photo": CreditRole.photographer, "fotografer": CreditRole.photographer,
+         "penerjemah": CreditRole.translator, "translator": CreditRole.translator,
+         "sumber": CreditRole.agency, "source": CreditRole.agency}
+_AGENCIES = {"afp": "afp.com", "agence france-presse": "afp.com", "reuters": "reuters.com", "ap": "ap.org",
+             "associated press": "ap.org", "antara": "antaranews.com", "dpa": "dpa.de", "xinhua": "xinhuanet.com",
+             "bernama": "bernama.com", "kyodo": "kyodonews.net", "efe": "efe.com", "ansa": "ansa.it"}
+_WIDGETS = re.compile(
+    r"^(?:(?:A\s+){2,}A?\s*Pengaturan Font|Pengaturan Font|Komentar|Komentar\s*\(\d*\)|\(\s*\d*\s*\)|Top|Kembali ke atas"
+    r"|Bagikan|Share|Share this|Tweet|Baca [Jj]uga:?.*|Read [Aa]lso:?.*|Tags?:?.*|Topik:?.*|Iklan|Advertisement"
+    r"|Scroll to continue.*|Gulir ke bawah.*|Follow us.*|Ikuti kami.*|Copyright\b.*|Hak [Cc]ipta.*|Loading\.*"
+    r"|Berita Terkait|Related( Articles| News)?|Terpopuler|Most Popular|Selengkapnya|Lihat Semua|Login|Masuk|Daftar)$")
+_DATE_DMY = re.compile(r"\b(\d{1,2})\s+(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November"
+                       r"|Desember|January|February|March|May|June|July|August|October|December|Nopember|Pebruari)\s+(\d{4})\b", re.I)
+_DATE_MDY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+                       r"\s+(\d{1,2}),\s+(\d{4})\b")
+_DATE_ISO = re.compile(r"\b(20\d{2}|19\d{2})-(\d{2})-(\d{2})\b")
+_MONTHS = {m: i for i, names in enumerate([
+    ("januari", "january"), ("februari", "february", "pebruari"), ("maret", "march"), ("april",), ("mei", "may"),
+    ("juni", "june"), ("juli", "july"), ("agustus", "august"), ("september",), ("oktober", "october"),
+    ("november", "nopember"), ("desember", "december")], start=1) for m in names}
+_ID_WORDS = {"yang", "dan", "di", "ke", "dari", "pada", "untuk", "dengan", "ini", "itu", "tidak", "akan", "kata",
+             "dalam", "adalah", "bahwa", "telah", "oleh", "para", "juga", "mereka", "kami", "saya", "sebagai"}
+_EN_WORDS = {"the", "and", "of", "to", "in", "is", "that", "for", "with", "said", "on", "was", "by", "it", "as",
+             "from", "at", "has", "have", "be", "are", "were", "his", "her", "their"}
+
+
+class PlainArticleParser:
+    """Parser for a single published article page saved as text or HTML."""
+
+    format = "plain"
+
+    def sniff(self, data: bytes) -> bool:
+        return True
+
+    def parse(self, data: bytes, source: str) -> list[Story]:
+        if b"\x00" in data:
+            raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+        text = _decode(data)
+        if looks_like_html(text) or re.match(r"\s*<(!doctype|html)", text, re.I):
+            lines = [(role, t) for role, t in html_lines(text)]
+        else:
+            lines = [("p", c) for c in (clean(line) for line in text.replace("\r", "\n").split("\n")) if c]
+        return [_article(lines, source)]
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _is_nav(line: str) -> bool:
+    """Menu rows: many capitalised words, no sentence punctuation ("Nasional Mondial Ekonomi …")."""
+    words = line.split()
+    if len(words) < 5 or re.search(r"[.,:;!?\"“”()]", line):
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+    return caps / len(words) >= 0.9
+
+
+def _language(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    ind = sum(1 for w in words if w in _ID_WORDS)
+    eng = sum(1 for w in words if w in _EN_WORDS)
+    return "id" if ind > eng else "en"
+
+
+def _date_id(text: str) -> str:
+    found: list[tuple[int, str]] = []
+    if m := _DATE_ISO.search(text):
+        found.append((m.start(), f"{m.group(1)}{m.group(2)}{m.group(3)}"))
+    if m := _DATE_DMY.search(text):
+        found.append((m.start(), f"{m.group(3)}{_MONTHS[m.group(2).lower()]:02d}{int(m.group(1)):02d}"))
+    if m := _DATE_MDY.search(text):
+        found.append((m.start(), f"{m.group(3)}{_MONTHS[m.group(1).lower()]:02d}{int(m.group(2)):02d}"))
+    return min(found)[1] if found else "undated"
+
+
+def _article(lines: list[tuple[str, str]], source: str) -> Story:
+    kept: list[tuple[str, str]] = []
+    credits: list[Credit] = []
+    photo_credit: str | None = None
+    dateline: Dateline | None = None
+    dateline_at: int | None = None
+    for role, line in lines:
+        if _WIDGETS.match(line) or _is_nav(line):
+            continue
+        credit = _CREDIT.match(line)
+        if credit and len(line) <= 120:
+            label, value = credit.group("label").lower(), clean(credit.group("value")) or ""
+            value = value.strip(" -–—")
+            if not value:
+                continue
+            crole = _ROLE[label]
+            if crole is CreditRole.photographer and dateline_at is None and photo_credit is None:
+                photo_credit = value
+            if crole is CreditRole.author and value.lower() in _AGENCIES:
+                credits.append(Credit(role=CreditRole.agency, name=value, organisation=value))
+            elif all(c.role is not crole or c.name != value for c in credits):
+                credits.append(Credit(role=crole, name=value))
+            continue
+        if dateline_at is None and role != "h":
+            lead, rest = split_dateline_prefix(line)
+            if lead is not None and rest:
+                dateline, dateline_at = lead, len(kept)
+                kept.append(("p", rest))
+                continue
+        kept.append((role, line))
+    if not kept:
+        raise WireError(source, "empty article: nothing left after removing page furniture")
+
+    start = dateline_at if dateline_at is not None else 1
+    preamble = kept[:start]
+    if not preamble:
+        raise WireError(source, "no headline before the story body")
+    headline = next((t for r, t in preamble if r == "h"), preamble[0][1])
+    caption_lines = [t for _, t in preamble if t != headline]
+    caption = max(caption_lines, key=len) if caption_lines else None
+    body: list[Block] = []
+    for role, line in kept[start:]:
+        sub = role == "h" or (looks_like_subhead(line) and bool(body))
+        body.append(Block(role=BlockRole.subhead if sub else BlockRole.paragraph, text=line))
+    body_tuple = finish_blocks(body)
+    if not body_tuple:
+        raise WireError(source, "empty body: headline but no story text")
+
+    agency = next((c for c in credits if c.role is CreditRole.agency), None)
+    provider = _AGENCIES.get(agency.name.lower(), agency.name.lower()) if agency else "web"
+    pictures: tuple[Picture, ...] = ()
+    if photo_credit or caption:
+        pictures = (Picture(id="photo0", caption=caption, credit=photo_credit),)
+        if photo_credit and all(c.role is not CreditRole.photographer for c in credits):
+            credits.append(Credit(role=CreditRole.photographer, name=photo_credit))
+    full = "\n".join(t for _, t in kept)
+    digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
+    return build_story(
+        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(full), item_id="h" + digest,
+        version=1, language=_language(full), headline=headline, dateline=dateline, body=body_tuple,
+        byline=next((c.name for c in credits if c.role is CreditRole.author), None),
+        credit_line=agency.name if agency else None, credits=tuple(credits), pictures=pictures,
+        source_format="plain",
+    )

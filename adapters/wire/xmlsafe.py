@@ -1,0 +1,126 @@
+"""Hardened XML loading: no DTD entity expansion, no external fetches, namespaces folded away."""
+
+from __future__ import annotations
+
+import re
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
+
+from adapters.errors import WireError
+
+_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+_LATIN = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-8859-15", "windows-1252", "cp1252"}
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def local(tag: object) -> str:
+    """Element or attribute name without its `{namespace}`: feeds vary in how they namespace."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def declared_encoding(data: bytes) -> str | None:
+    match = _DECL.match(data)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _utf8_with_non_ascii(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(ord(c) > 127 for c in text)
+
+
+def normalise_bytes(data: bytes, source: str) -> bytes:
+    """UTF-8 bytes with a matching declaration, fixing the common mis-declared-encoding cases."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise WireError(source, f"broken UTF-16 text: {exc}") from exc
+        return _redeclare(text.encode("utf-8"))
+    declared = declared_encoding(data)
+    if declared in _LATIN and _utf8_with_non_ascii(data):
+        # Declared Latin-1 but the bytes are valid UTF-8: a mislabelled UTF-8 file, read it as UTF-8.
+        return _redeclare(data)
+    if declared in (None, "utf-8", "utf8"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            label = "declared UTF-8" if declared else "no encoding declared (UTF-8 assumed)"
+            raise WireError(source, f"{label} but byte 0x{data[exc.start]:02X} at offset {exc.start} is not UTF-8") from exc
+    return data
+
+
+def _redeclare(data: bytes) -> bytes:
+    if _DECL.match(data):
+        return re.sub(rb"encoding\s*=\s*[\"'][A-Za-z0-9._-]+[\"']", b'encoding="utf-8"', data, count=1)
+    return data
+
+
+def load_xml(data: bytes, source: str) -> Element:
+    """Parse untrusted XML safely; every failure becomes a one-line `WireError`."""
+    data = normalise_bytes(data, source)
+    if b"\x00" in data:
+        raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+    try:
+        root = safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise WireError(source, f"unsafe XML refused ({type(exc).__name__}): entity declarations are not allowed") from exc
+    except ParseError as exc:
+        raise WireError(source, f"malformed XML: {exc}") from exc
+    except (ValueError, LookupError) as exc:
+        raise WireError(source, f"unreadable XML: {exc}") from exc
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            lang = el.attrib.get(XML_NS + "lang")
+            el.tag = local(el.tag)
+            if any("}" in k for k in el.attrib):
+                el.attrib = {local(k): v for k, v in el.attrib.items()}
+            if lang is not None:
+                el.attrib["xml:lang"] = lang
+    return root
+
+
+def child(el: Element | None, *path: str) -> Element | None:
+    """First descendant along `path` (direct children at each step), or None."""
+    cur = el
+    for name in path:
+        if cur is None:
+            return None
+        cur = next((c for c in cur if c.tag == name), None)
+    return cur
+
+
+def children(el: Element | None, name: str) -> list[Element]:
+    return [] if el is None else [c for c in el if c.tag == name]
+
+
+def descendants(el: Element | None, name: str) -> list[Element]:
+    return [] if el is None else [d for d in el.iter(name) if d is not el]
+
+
+def first(el: Element | None, name: str) -> Element | None:
+    """First descendant with this local name anywhere below `el`."""
+    return next(iter(descendants(el, name)), None)
+
+
+def text_of(el: Element | None) -> str | None:
+    """All text inside an element, whitespace collapsed; None when empty."""
+    if el is None:
+        return None
+    value = " ".join("".join(el.itertext()).split())
+    return value or None
+
+
+def attr(el: Element | None, name: str) -> str | None:
+    if el is None:
+        return None
+    value = el.attrib.get(name)
+    return value.strip() if value and value.strip() else None

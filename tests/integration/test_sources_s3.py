@@ -1,0 +1,83 @@
+"""S3InboxSource against a real SeaweedFS: claim once via conditional put, move on ack, stale claims return."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from adapters.sources.s3 import S3InboxSource
+from adapters.wire import parse_wire
+from tests.support.s3 import ADMIN, client_for
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
+
+
+@pytest.fixture()
+def inbox(seaweed):  # -> tuple[client, bucket]
+    client = client_for(seaweed, ADMIN)
+    bucket = f"wire-inbox-{uuid.uuid4().hex[:10]}"
+    client.create_bucket(Bucket=bucket)
+    return client, bucket
+
+
+def _keys(client, bucket: str, prefix: str) -> set[str]:
+    resp = client.list_objects_v2(Bucket=bucket, Prefix=prefix)
+    return {o["Key"] for o in resp.get("Contents", [])}
+
+
+def _upload_mmd(client, bucket: str) -> None:
+    for p in (FIX / "mmd").iterdir():
+        client.put_object(Bucket=bucket, Key=f"inbox/{p.name}", Body=p.read_bytes())
+
+
+def test_claim_attachments_and_ack(inbox) -> None:
+    client, bucket = inbox
+    _upload_mmd(client, bucket)
+    client.put_object(Bucket=bucket, Key="inbox/rev1.xml", Body=(FIX / "newsml12-text-rev1.xml").read_bytes())
+    client.put_object(Bucket=bucket, Key="inbox/index.xml", Body=b"<index/>")
+    src = S3InboxSource(client, bucket)
+    items = {i.name: i for i in src.poll()}
+    assert set(items) == {"newsml12-mmd.xml", "rev1.xml"}
+    mmd = items["newsml12-mmd.xml"]
+    story = parse_wire(mmd.data, mmd.name)[0]
+    assert set(mmd.attachments) == {r.href for r in story.pictures[0].renditions}
+    assert S3InboxSource(client, bucket).poll() == []  # a second poller sees them claimed
+
+    src.mark_processed(mmd)
+    src.quarantine(items["rev1.xml"], "not wanted\ntoday")
+    assert _keys(client, bucket, "inbox/processed/") == {f"inbox/processed/{n}" for n in ["newsml12-mmd.xml", *mmd.attachments]}
+    assert _keys(client, bucket, "inbox/quarantine/") == {"inbox/quarantine/rev1.xml", "inbox/quarantine/rev1.xml.reason.txt"}
+    reason = client.get_object(Bucket=bucket, Key="inbox/quarantine/rev1.xml.reason.txt")["Body"].read()
+    assert reason == b"not wanted today\n"
+    assert _keys(client, bucket, "inbox/.claims/") == set()
+    assert _keys(client, bucket, "inbox/") - _keys(client, bucket, "inbox/processed/") - _keys(
+        client, bucket, "inbox/quarantine/") == {"inbox/index.xml"}
+
+
+def test_concurrent_pollers_claim_each_file_once(inbox) -> None:
+    client, bucket = inbox
+    for n in range(12):
+        client.put_object(Bucket=bucket, Key=f"inbox/f{n:02d}.xml", Body=b"<NewsML/>")
+    sources = [S3InboxSource(client, bucket, name=f"p{i}") for i in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        batches = list(pool.map(lambda s: [i.name for i in s.poll()], sources))
+    names = [n for b in batches for n in b]
+    assert sorted(names) == [f"f{n:02d}.xml" for n in range(12)]
+
+
+def test_stale_claim_is_reoffered(inbox) -> None:
+    client, bucket = inbox
+    client.put_object(Bucket=bucket, Key="inbox/a.xml", Body=b"<NewsML/>")
+    crashed = S3InboxSource(client, bucket, stale_after=1.0)
+    assert [i.name for i in crashed.poll()] == ["a.xml"]
+    assert S3InboxSource(client, bucket, stale_after=1.0).poll() == []
+    time.sleep(1.5)
+    survivor = S3InboxSource(client, bucket, stale_after=1.0)
+    (item,) = survivor.poll()
+    survivor.mark_processed(item)
+    assert _keys(client, bucket, "inbox/processed/") == {"inbox/processed/a.xml"}
+    assert _keys(client, bucket, "inbox/.claims/") == set()

@@ -1,0 +1,117 @@
+"""StoryStore on SQLite and PostgreSQL: new/update/duplicate/stale, embargo holds, concurrent writers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from adapters.db import make_engine
+from adapters.stories import StoryStore, stories_table
+from adapters.wire import parse_wire
+from newsroom.model import Signal
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def load(name: str):
+    return parse_wire((FIX / name).read_bytes(), name)[0]
+
+
+def _pg_engine() -> Engine:
+    try:
+        engine = make_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        return engine
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoryStore]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'stories.db'}")
+        yield StoryStore(engine)
+        engine.dispose()
+        return
+    engine = _pg_engine()
+    st = StoryStore(engine)
+    with engine.begin() as conn:
+        conn.execute(stories_table.delete().where(stories_table.c.story_id.like("afp.com-2024%")))
+    yield st
+    with engine.begin() as conn:
+        conn.execute(stories_table.delete().where(stories_table.c.story_id.like("afp.com-2024%")))
+    engine.dispose()
+
+
+def test_revisions_new_update_duplicate_stale(store: StoryStore) -> None:
+    r1, r2, r3, kill = (load(n) for n in ("newsml12-text-rev1.xml", "newsml12-text-rev2.xml",
+                                          "newsml12-text-rev3.xml", "newsml12-kill.xml"))
+    assert store.record(r1).kind == "new"
+    assert store.record(r1).kind == "duplicate"
+    assert store.record(r3).kind == "update"
+    late = store.record(r2)
+    assert late.kind == "stale" and late.previous_version == 3
+    assert store.record(kill).kind == "update"
+    latest = store.get(r1.story_id)
+    assert latest is not None and latest.signal is Signal.kill and latest.version == 4
+    assert store.get(r1.story_id, 1) == r1
+    assert store.get(r1.story_id, 2) is None
+    assert store.latest_versions()[r1.story_id] == 4
+    assert r1.story_id in store.list_ids()
+
+
+def test_changed_content_at_same_version_replaces(store: StoryStore) -> None:
+    r1 = load("newsml12-text-rev1.xml")
+    store.record(r1)
+    changed = r1.model_copy(update={"headline": r1.headline + " (fixed)"})
+    assert store.record(changed).kind == "update"
+    assert store.get(r1.story_id, 1).headline.endswith("(fixed)")
+
+
+def test_embargo_hold_and_release(store: StoryStore) -> None:
+    s = load("newsml12-embargoed.xml")
+    assert store.record(s).kind == "new"
+    store.mark_held(s.story_id, s.version)
+    before = s.embargoed - timedelta(minutes=1)
+    after = s.embargoed + timedelta(seconds=1)
+    assert store.held_embargoes(before) == []
+    assert [x.story_id for x in store.held_embargoes(after)] == [s.story_id]
+    store.mark_released(s.story_id, s.version)
+    assert store.held_embargoes(after + timedelta(days=1)) == []
+
+
+def test_unheld_story_is_not_released(store: StoryStore) -> None:
+    s = load("newsml12-embargoed.xml")
+    store.record(s)
+    assert store.held_embargoes(datetime(2100, 1, 1, tzinfo=timezone.utc)) == []
+
+
+def test_concurrent_recorders_one_wins(store: StoryStore) -> None:
+    base = load("newsml12-text-rev1.xml")
+    story = base.model_copy(update={"item_id": f"RACE-{uuid.uuid4().hex[:8]}"})
+    engine = store.engine
+    stores = [StoryStore(engine) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        kinds = list(pool.map(lambda st: st.record(story).kind, stores))
+    assert sorted(kinds) == ["duplicate"] * 5 + ["new"]
+    with engine.begin() as conn:
+        conn.execute(stories_table.delete().where(stories_table.c.story_id == story.story_id))
+
+
+def test_two_processes_sqlite(tmp_path: Path) -> None:
+    """Separate engines (as separate processes would have) on one SQLite file."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    story = load("newsml12-text-rev1.xml")
+    engines = [make_engine(url) for _ in range(4)]
+    stores = [StoryStore(e) for e in engines]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        kinds = list(pool.map(lambda st: st.record(story).kind, stores))
+    assert sorted(kinds) == ["duplicate"] * 3 + ["new"]

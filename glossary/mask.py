@@ -12,7 +12,7 @@ from newsroom.spans import Span
 PREFIX, SUFFIX = "ZX", "Q"
 _GAP = r"[\s\u00a0\u200b\u2009_-]*"  # what engines insert inside tokens
 LEFTOVER = re.compile(r"(?i)(?<![^\W\d_])z" + _GAP + r"x" + _GAP + r"\d")
-_OPENERS = "([«“\"'"
+_OPENERS = "([«“"  # not straight quotes: a closing " before a token must keep its space
 _CLOSERS = ",.;:!?)]»”"
 
 

@@ -38,3 +38,12 @@ def seaweed() -> Iterator[SeaweedServer]:
     server = SeaweedServer(_SESSION_TMP / "seaweed", [ADMIN])
     with server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A throwaway Prefect API (SQLite) for the whole session; flows run against it for real."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,93 @@
+"""Localized articles waiting for (or done with) delivery, so `deliver` can run apart from `localize`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import (
+    Column, DateTime, Engine, Integer, MetaData, String, Table, Text, and_, select, update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from newsroom.model import LocalizedArticle, ReviewState
+
+metadata = MetaData()
+articles = Table(
+    "articles",
+    metadata,
+    Column("story_id", String(200), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("review", String(20), nullable=False),
+    Column("engine", String(40), nullable=False),
+    Column("glossary_version", String(40)),
+    Column("article_json", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class ArticleRepository(Protocol):
+    def save(self, article: LocalizedArticle) -> None: ...
+    def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None: ...
+    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]: ...
+
+
+class SqlArticleStore:
+    """One row per story × language × version; saving again replaces (a re-localization wins)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def save(self, article: LocalizedArticle) -> None:
+        values = {
+            "review": article.review.value, "engine": article.provenance.engine,
+            "glossary_version": article.provenance.glossary_version,
+            "article_json": article.model_dump_json(), "updated_at": datetime.now(UTC),
+        }
+        key = {"story_id": article.story_id, "language": article.language, "version": article.version}
+        with self.engine.begin() as conn:
+            done = conn.execute(update(articles).where(
+                and_(*(articles.c[k] == v for k, v in key.items()))).values(**values)).rowcount
+            if not done:
+                try:
+                    conn.execute(articles.insert().values(**key, **values))
+                except IntegrityError:  # a concurrent writer inserted first; ours is as good
+                    pass
+
+    def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None:
+        q = select(articles.c.article_json).where(
+            articles.c.story_id == story_id, articles.c.language == language)
+        q = q.where(articles.c.version == version) if version else q.order_by(articles.c.version.desc())
+        with self.engine.connect() as conn:
+            row = conn.execute(q.limit(1)).first()
+        return LocalizedArticle.model_validate_json(row[0]) if row else None
+
+    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
+        q = select(articles.c.article_json).order_by(articles.c.story_id, articles.c.version)
+        if review:
+            q = q.where(articles.c.review == review.value)
+        if story_id:
+            q = q.where(articles.c.story_id == story_id)
+        with self.engine.connect() as conn:
+            return [LocalizedArticle.model_validate_json(r[0]) for r in conn.execute(q)]
+
+
+class MemoryArticleStore:
+    """Fake for unit tests."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, int], LocalizedArticle] = {}
+
+    def save(self, article: LocalizedArticle) -> None:
+        self.rows[(article.story_id, article.language, article.version)] = article
+
+    def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None:
+        hits = [a for (s, lang, v), a in self.rows.items() if s == story_id and lang == language
+                and (version is None or v == version)]
+        return max(hits, key=lambda a: a.version) if hits else None
+
+    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
+        return [a for a in self.rows.values() if (review is None or a.review == review)
+                and (story_id is None or a.story_id == story_id)]

@@ -1,0 +1,148 @@
+"""The composition root: every adapter is built here from Settings, and nowhere else."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from adapters.articles import SqlArticleStore
+from adapters.db import make_engine
+from adapters.errors import ConfigError
+from adapters.ledger import DeliveryLedger
+from adapters.media import FileMediaStore
+from adapters.sources.base import WireSource
+from adapters.stories import StoryStore
+from adapters.storage.client import make_s3_client, resolve_credentials
+from adapters.storage.publisher import Publisher
+from adapters.storage.store import PartnerStore, S3PartnerStore
+from adapters.tm import SqlTranslationMemory
+from adapters.translate import build_translator
+from adapters.translate.service import TranslationService
+from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
+from glossary import Glossary, load_glossary
+
+KNOWN_ENGINES = ("google", "mymemory", "libre", "microsoft", "deepl", "dry-run")
+
+
+def engine_config(settings: Settings, name: str) -> EngineConfig:
+    """A configured engine, or the built-in defaults for a known engine kind."""
+    if name in settings.engines:
+        return settings.engines[name]
+    if name in KNOWN_ENGINES:
+        return EngineConfig(kind=name, confidential=name == "dry-run")  # type: ignore[arg-type]
+    raise ConfigError(f"unknown engine {name!r}; configure [engines.{name}] in {settings.config}")
+
+
+def build_source(cfg: SourceConfig, settings: Settings) -> WireSource:
+    if cfg.kind == "folder":
+        from adapters.sources.folder import FolderSource
+
+        if not cfg.path:
+            raise ConfigError(f"source {cfg.name!r}: a folder source needs `path`")
+        root = Path(cfg.path)
+        root.mkdir(parents=True, exist_ok=True)
+        return FolderSource(root, name=cfg.name)
+    from adapters.sources.s3 import S3InboxSource
+
+    if not cfg.bucket:
+        raise ConfigError(f"source {cfg.name!r}: an s3 source needs `bucket`")
+    access, secret = resolve_credentials(cfg, what=f"source {cfg.name}")
+    client = make_s3_client(cfg.endpoint_url or settings.storage.endpoint_url, cfg.region, access, secret)
+    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name)
+
+
+@dataclass
+class Container:
+    """Everything a flow needs, built once per process and shared by its task threads."""
+
+    settings: Settings
+    db: Engine
+    stories: StoryStore
+    articles: SqlArticleStore
+    tm: SqlTranslationMemory
+    ledger: DeliveryLedger
+    media: FileMediaStore
+    glossary: Glossary
+    translation: TranslationService
+    publisher: Publisher
+    _stores: dict[str, PartnerStore] = field(default_factory=dict)
+    _sources: dict[str, WireSource] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def source(self, name: str) -> WireSource:
+        with self._lock:
+            if name not in self._sources:
+                cfg = next((s for s in self.settings.sources if s.name == name), None)
+                if cfg is None:
+                    raise ConfigError(f"unknown source {name!r}; configured: {[s.name for s in self.settings.sources]}")
+                self._sources[name] = build_source(cfg, self.settings)
+            return self._sources[name]
+
+    def store_for(self, partner: PartnerConfig) -> PartnerStore:
+        """The partner's bucket, written with Kawat's writer identity (or the partner's override)."""
+        with self._lock:
+            if partner.id not in self._stores:
+                storage = self.settings.storage
+                creds = partner if (partner.access_key_env or partner.secret_block) else storage
+                access, secret = resolve_credentials(creds, what=f"partner {partner.id}")
+                client = make_s3_client(
+                    partner.endpoint_url or storage.endpoint_url, partner.region or storage.region, access, secret,
+                )
+                self._stores[partner.id] = S3PartnerStore(client, partner.bucket)
+            return self._stores[partner.id]
+
+    def chain(self, engine: str | None = None) -> list[str]:
+        first = engine or self.settings.engine
+        rest = [e for e in self.settings.fallback_engines if e != first] if engine is None else []
+        return [first, *rest]
+
+
+def bootstrap(settings: Settings | None = None) -> Container:
+    """Build the whole object graph from settings (env + kawat.toml)."""
+    settings = settings or load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = make_engine(settings.db_url)
+    names = set(settings.engines) | {settings.engine, *settings.fallback_engines, "dry-run"}
+    engines = {}
+    limits = {}
+    for name in names:
+        cfg = engine_config(settings, name)
+        engines[name] = build_translator(name, cfg)
+        limits[name] = cfg
+    tm = SqlTranslationMemory(db)
+    ledger = DeliveryLedger(db)
+    return Container(
+        settings=settings,
+        db=db,
+        stories=StoryStore(db),
+        articles=SqlArticleStore(db),
+        tm=tm,
+        ledger=ledger,
+        media=FileMediaStore(settings.data_dir / "media"),
+        glossary=load_glossary(settings.glossary_dir),
+        translation=TranslationService(engines, tm=tm, limits=limits),
+        publisher=Publisher(ledger),
+    )
+
+
+_current: Container | None = None
+_current_lock = threading.Lock()
+
+
+def get_container() -> Container:
+    """The process-wide container; flows call this instead of constructing clients."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = bootstrap()
+        return _current
+
+
+def set_container(container: Container | None) -> None:
+    """Install a container (tests, the demo, the CLI after parsing its options)."""
+    global _current
+    with _current_lock:
+        _current = container

@@ -1,0 +1,278 @@
+"""Plain functions behind each Prefect task: ingest, localize, deliver, kill — testable without Prefect."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from adapters.errors import KawatError, PermanentError, WireError
+from adapters.language import check_output, route
+from adapters.sources.base import WireFile, WireSource
+from adapters.wire import parse_wire
+from flows.bootstrap import Container
+from flows.settings import PartnerConfig
+from newsroom.contract import Publication, PictureFile
+from newsroom.credits import credit_lines, photo_credit_line
+from newsroom.model import LocalizedArticle, ReviewState, Status, Story
+from newsroom.pipeline import LocalizeOptions, localize_story
+from newsroom.render import to_html, to_ninjs, to_text
+
+log = logging.getLogger("kawat")
+
+
+@dataclass
+class IngestResult:
+    """What became of one wire file."""
+
+    file: str
+    stories: list[tuple[str, int, str]] = field(default_factory=list)  # (story_id, version, outcome)
+    error: str | None = None
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_language(story: Story) -> Story:
+    """langdetect on the body confirms (or corrects) the feed's language; other languages are refused."""
+    r = route(story.body_text or story.headline, story.language)
+    if r.note:
+        log.info("%s: %s", story.story_id, r.note)
+    return story if r.source == story.language else story.model_copy(update={"language": r.source})
+
+
+def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResult:
+    """Parse, check and record one claimed file; a bad file is quarantined and never stops the run."""
+    result = IngestResult(file=f"{item.source}/{item.name}")
+    try:
+        stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
+        stories = [_check_language(s) for s in stories]
+    except (WireError, PermanentError) as exc:
+        reason = exc.reason if isinstance(exc, WireError) else str(exc)
+        log.warning("quarantined %s: %s", result.file, reason)
+        source.quarantine(item, reason)
+        result.error = reason
+        return result
+    for story in stories:
+        for pic in story.pictures:
+            for r in pic.renditions:
+                if r.href in item.attachments:
+                    c.media.put(story.story_id, r.href, item.attachments[r.href])
+        outcome = c.stories.record(story)
+        kind = outcome.kind
+        if kind == "stale":
+            log.warning("ignored %s v%s: an older revision than the one we hold", story.story_id, story.version)
+        elif kind in ("new", "update") and story.embargoed and story.embargoed > now_utc() and story.status != Status.canceled:
+            c.stories.mark_held(story.story_id, story.version)
+            kind = "held"
+        result.stories.append((story.story_id, story.version, kind))
+    source.mark_processed(item)
+    return result
+
+
+def release_embargoes(c: Container, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Stories whose embargo has passed, marked released so the next steps pick them up once."""
+    released = []
+    for story in c.stories.held_embargoes(now or now_utc()):
+        c.stories.mark_released(story.story_id, story.version)
+        released.append((story.story_id, story.version))
+    return released
+
+
+def wanted_languages(c: Container, story: Story) -> list[str]:
+    """Every language some partner wants; the other of en/id by default."""
+    langs = sorted({lang for p in c.settings.partners for lang in p.languages})
+    return langs or ["id" if story.language == "en" else "en"]
+
+
+def get_story(c: Container, story_id: str, version: int | None = None) -> Story:
+    story = c.stories.get(story_id, version)
+    if story is None:
+        raise PermanentError(f"unknown story {story_id!r}" + (f" version {version}" if version else ""))
+    return story
+
+
+def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArticle:
+    """The story in its own language: no engine, conventions and credits only."""
+    from adapters.translate.service import TranslationResult
+
+    def same(texts, source, target):  # type: ignore[no-untyped-def]
+        return TranslationResult(texts=list(texts), engine="original", characters_sent=0, requests=0, from_memory=0)
+
+    return localize_story(
+        story, source=story.language, target=story.language, glossary=c.glossary, translate=same,
+        check_language=None, now=now, options=_options(c),
+    )
+
+
+def _options(c: Container) -> LocalizeOptions:
+    s = c.settings
+    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
+
+
+def localize(
+    c: Container, story_id: str, target: str | None = None, engine: str | None = None, force: bool = False,
+) -> list[LocalizedArticle]:
+    """Translate one story into each wanted language (or `target`), skipping work already done."""
+    story = get_story(c, story_id)
+    targets = [target] if target else wanted_languages(c, story)
+    out = []
+    chain = c.chain(engine)
+    confidential = bool(story.embargoed and story.embargoed > now_utc())
+    for lang in targets:
+        existing = c.articles.get(story.story_id, lang, story.version)
+        if (existing and not force and existing.provenance.glossary_version in (c.glossary.version, None)
+                and existing.review != ReviewState.failed):
+            out.append(existing)
+            continue
+        if lang == story.language:
+            article = _identity_article(story, now_utc(), c)
+        else:
+            first = chain[0]
+
+            def translate(texts, source, tgt):  # type: ignore[no-untyped-def]
+                return c.translation.translate(
+                    texts, source, tgt, chain=chain, confidential_only=confidential,
+                    glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(source, tgt),
+                )
+
+            native = bool(getattr(c.translation.engines.get(first), "native_glossary", False))
+            article = localize_story(
+                story, source=story.language, target=lang, glossary=c.glossary, translate=translate,
+                check_language=check_output, now=now_utc(), options=_options(c), native_glossary=native,
+            )
+        c.articles.save(article)
+        out.append(article)
+    return out
+
+
+def partner_accepts(partner: PartnerConfig, story: Story) -> bool:
+    """Partner filters: subjects, keywords, urgency (empty filter = everything)."""
+    f = partner.filters
+    if f.subjects and not ({s.code for s in story.subjects} | {s.name for s in story.subjects if s.name}) & set(f.subjects):
+        return False
+    if f.keywords and not {k.lower() for k in story.keywords} & {k.lower() for k in f.keywords}:
+        return False
+    if f.max_urgency is not None and story.urgency is not None and story.urgency > f.max_urgency:
+        return False
+    return True
+
+
+def publication_for(c: Container, article: LocalizedArticle, partner: PartnerConfig, story: Story) -> Publication:
+    """Render one article in the partner's formats with the partner's credit template."""
+    lines = credit_lines(
+        article.credits, article.language, template=partner.credit_template,
+        mt_disclosure=partner.mt_disclosure and article.provenance.machine_translated, engine=article.provenance.engine,
+    )
+    pictures: list[PictureFile] = []
+    hrefs: dict[str, str] = {}
+    photo_credits: dict[str, str] = {}
+    for pic in article.pictures:
+        credit = photo_credit_line(pic, article.language)
+        if credit:
+            photo_credits[pic.id] = credit
+        for r in pic.renditions:
+            data = c.media.get(story.story_id, r.href)
+            if data is not None:
+                pictures.append(PictureFile(name=r.href, data=data, content_type=r.content_type))
+                hrefs[r.href] = f"pictures/{r.href}"
+    uri = f"urn:kawat:{article.story_id}:{article.language}"
+    files = {"ninjs": _json(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs))}
+    if "html" in partner.formats:
+        files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits).encode()
+    if "text" in partner.formats:
+        files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits).encode()
+    return Publication(
+        story_id=article.story_id, version=article.version, language=article.language,
+        pubstatus=article.status.value, published=published_at(story, article),
+        files=files, pictures=tuple(pictures), embargoed=article.embargoed, signal=article.signal.value,
+    )
+
+
+def published_at(story: Story, article: LocalizedArticle) -> datetime:
+    """The date folder for every version of a story: first publication, else the wire date id."""
+    when = story.first_created or story.version_created
+    if when is None:
+        try:
+            when = datetime.strptime(story.date_id[:8], "%Y%m%d").replace(tzinfo=UTC)
+        except ValueError:
+            when = article.provenance.translated_at
+    return when
+
+
+def _json(doc: dict) -> bytes:
+    import json
+
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode()
+
+
+@dataclass
+class DeliveryRecord:
+    story_id: str
+    partner: str
+    language: str
+    version: int
+    state: str
+    key: str | None = None
+    detail: str | None = None
+    objects_written: int = 0
+
+
+def deliver(
+    c: Container, story_id: str, *, partners: list[str] | None = None, force: bool = False, run_id: str = "manual",
+) -> list[DeliveryRecord]:
+    """Push the latest localized versions of one story to each (or the named) partner."""
+    story = get_story(c, story_id)
+    chosen = [c.settings.partner(p) for p in partners] if partners else c.settings.partners
+    records = []
+    for partner in chosen:
+        if not partner_accepts(partner, story):
+            continue
+        for lang in partner.languages:
+            rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id)
+            if rec:
+                records.append(rec)
+    return records
+
+
+def deliver_one(
+    c: Container, story: Story, partner: PartnerConfig, lang: str, *, force: bool, run_id: str,
+) -> DeliveryRecord | None:
+    """One partner × language: kill, hold for review, or publish; errors become a failed record."""
+    base = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
+    try:
+        store = c.store_for(partner)
+        if story.status == Status.canceled:
+            o = c.publisher.kill(partner, store, story.story_id, lang, story.version, run_id=run_id,
+                                 reason=story.advisory or "kill")
+            return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
+        article = c.articles.get(story.story_id, lang, story.version)
+        if article is None:
+            return DeliveryRecord(**base, state="not-localized", detail=f"no {lang} article for v{story.version}")
+        if article.review != ReviewState.ok:
+            detail = "; ".join(article.qa.problems) or "glossary QA failed"
+            return DeliveryRecord(**base, state=article.review.value, detail=detail)
+        o = c.publisher.deliver(partner, store, publication_for(c, article, partner, story), run_id=run_id, force=force)
+        return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
+    except KawatError as exc:
+        log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
+        return DeliveryRecord(**base, state="failed", detail=str(exc))
+
+
+def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:
+    """Withdraw a story from every partner now, whatever the feed says later."""
+    story = get_story(c, story_id)
+    killed = story.model_copy(update={"status": Status.canceled, "advisory": reason,
+                                      "version": story.version + 1})
+    from newsroom.model import Signal
+
+    killed = killed.model_copy(update={"signal": Signal.kill})
+    c.stories.record(killed)
+    records = []
+    for partner in c.settings.partners:
+        for lang in partner.languages:
+            rec = deliver_one(c, killed, partner, lang, force=True, run_id=run_id)
+            if rec:
+                records.append(rec)
+    return records

@@ -1,0 +1,78 @@
+"""The main job: ingest every source, release embargoes, localize and deliver what changed."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows import report
+from flows.bootstrap import get_container
+from flows.tasks import deliver_task, ingest_source, kill_task, localize_task, release_embargoes
+
+KILL_OUTCOMES = {"new", "update"}
+
+
+def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
+    c = get_container()
+    logger = get_run_logger()
+    names = [source] if source else [s.name for s in c.settings.sources]
+    run_id = uuid.uuid4().hex[:12]
+    ingested: list[dict] = []
+    for fut in [ingest_source.submit(n, limit) for n in names]:
+        ingested.extend(fut.result())
+    changed: dict[str, int] = {}
+    for r in ingested:
+        for story_id, version, outcome in r["stories"]:
+            if outcome in ("new", "update"):
+                changed[story_id] = max(version, changed.get(story_id, 0))
+    for story_id, version in release_embargoes.submit().result():
+        changed[story_id] = max(version, changed.get(story_id, 0))
+    logger.info("%d files, %d stories to process", len(ingested), len(changed))
+
+    loc_futs = {sid: localize_task.submit(sid, None, engine) for sid in changed}
+    localized: list[dict] = []
+    deliver_futs = []
+    for sid, fut in loc_futs.items():
+        try:
+            localized.extend(fut.result())
+        except Exception as exc:  # one story's failure never stops the others
+            logger.error("localize %s failed: %s", sid, exc)
+            localized.append({"story_id": sid, "language": "-", "review": "failed", "qa": str(exc)})
+            continue
+        deliver_futs.append((sid, deliver_task.submit(sid, None, False, run_id)))
+    delivered: list[dict] = []
+    for sid, fut in deliver_futs:
+        try:
+            delivered.extend(fut.result())
+        except Exception as exc:
+            logger.error("deliver %s failed: %s", sid, exc)
+            delivered.append({"story_id": sid, "partner": "-", "language": "-", "state": "failed", "detail": str(exc)})
+    rows = report.merge_rows(localized, delivered)
+    rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
+             for r in ingested if r["error"]]
+    report.publish(rows, key="syndicate-report", description=f"Kawat run {run_id}")
+    return {"run_id": run_id, "files": len(ingested), "rows": rows}
+
+
+def _runner() -> ThreadPoolTaskRunner:
+    """Stories run concurrently; KAWAT_WORKERS sets how many (engine limits still hold inside)."""
+    return ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+
+
+@flow(name="syndicate", task_runner=_runner())
+def syndicate(source: str | None = None, engine: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """One pass of the pipeline over every configured source (or one)."""
+    return _run(source, engine, limit)
+
+
+@flow(name="ingest", task_runner=_runner())
+def ingest(source: str | None = None, engine: str | None = None) -> dict[str, Any]:
+    """The scheduled poll: same pass as `syndicate`, named for the schedule in the UI."""
+    return _run(source, engine, None)
+
+
+__all__ = ["ingest", "kill_task", "syndicate"]

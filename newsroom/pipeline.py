@@ -1,0 +1,157 @@
+"""Story → LocalizedArticle: mask terms and conventions, translate through a port, restore, verify.
+
+Pure given its ports: the engine call and the language check are passed in, so this runs the
+same under Prefect, the CLI and unit tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from newsroom.credits import build_credits, copyright_holder
+from newsroom.localize import convention_spans, localize_dateline
+from newsroom.spans import merge_spans
+from newsroom.model import (
+    Block, LocalizedArticle, Picture, Provenance, QAReport, ReviewState, Signal, Status, Story,
+)
+
+
+class Translated(Protocol):
+    texts: list[str]
+    engine: str
+    characters_sent: int
+
+
+TranslateFn = Callable[[Sequence[str], str, str], Translated]
+LanguageCheckFn = Callable[[str, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class LocalizeOptions:
+    """Editorial settings that shape an article but are not part of the story."""
+
+    editor: str | None = None
+    translator: str | None = None
+    gate: bool = True
+    timezone: str | None = None
+
+
+def _blank(text: str, spans: Sequence) -> str:
+    """Cut spans out of a text ("10 miliar dolar AS" became "$10 billion": no "dolar AS" term to expect)."""
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + " " + text[span.end :]
+    return text
+
+
+def _segments(story: Story) -> list[str]:
+    """Every text a reader sees, in a fixed order: headline, body blocks, then picture texts."""
+    texts = [story.headline, *(b.text for b in story.body)]
+    for pic in story.pictures:
+        texts.extend([pic.headline or "", pic.caption or ""])
+    return texts
+
+
+def tombstone_article(story: Story, target: str, *, now: datetime, engine: str = "none") -> LocalizedArticle:
+    """A kill carries no text at all: partners get the id, the version and `canceled`."""
+    return LocalizedArticle(
+        story_id=story.story_id, version=story.version, language=target, headline=story.headline,
+        status=Status.canceled, signal=Signal.kill, copyright_holder=copyright_holder(story),
+        ednote=story.advisory or "Story withdrawn by the agency (kill).",
+        first_created=story.first_created, version_created=story.version_created,
+        provenance=Provenance(
+            source_uri=story.source_uri, source_version=story.version, source_language=story.language,
+            engine=engine, translated_at=now, machine_translated=False,
+        ),
+    )
+
+
+def localize_story(
+    story: Story,
+    *,
+    source: str,
+    target: str,
+    glossary,  # glossary.Glossary
+    translate: TranslateFn,
+    check_language: LanguageCheckFn | None,
+    now: datetime,
+    options: LocalizeOptions = LocalizeOptions(),
+    native_glossary: bool = False,
+) -> LocalizedArticle:
+    """Translate and localize one story; QA decides whether it is deliverable or held for review."""
+    from glossary.mask import protect, restore
+    from glossary.verify import verify
+
+    if story.status == Status.canceled:
+        return tombstone_article(story, target, now=now)
+    ref = story.version_created or story.first_created or now
+    texts = _segments(story)
+    masked = []
+    checked = []  # source text as verify() should see it: convention spans carry their own rendering
+    for text in texts:
+        if source == target:  # the original language: nothing to protect, nothing to translate
+            masked.append(protect(text, []))
+            checked.append(text)
+            continue
+        # Tokens restart per segment so an unchanged paragraph masks identically in every revision (TM hits).
+        conventions = convention_spans(text, source, target, ref, options.timezone)
+        terms = [] if native_glossary else glossary.find(text, source, target)
+        spans = merge_spans(conventions, terms)
+        masked.append(protect(text, spans))
+        checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
+    result = translate([m.text for m in masked], source, target)
+    problems: list[str] = []
+    out: list[str] = []
+    for m, translated in zip(masked, result.texts, strict=True):
+        restored = restore(translated, m)
+        out.append(restored.text)
+        problems.extend(restored.problems)
+    terms, verify_problems = verify(checked, out, source, target, glossary)
+    problems.extend(verify_problems)
+
+    headline, body_texts = out[0], out[1 : 1 + len(story.body)]
+    pic_texts = out[1 + len(story.body) :]
+    body = tuple(Block(role=b.role, text=t) for b, t in zip(story.body, body_texts, strict=True))
+    pictures = tuple(
+        Picture(**{**p.model_dump(), "headline": pic_texts[2 * i] or None, "caption": pic_texts[2 * i + 1] or None})
+        for i, p in enumerate(story.pictures)
+    )
+    dry_run = result.engine == "dry-run"
+    detected = None
+    review = ReviewState.ok
+    if check_language is not None and not dry_run and body:
+        lang_problem = check_language(" ".join(b.text for b in body), target)
+        if lang_problem:
+            problems.append(lang_problem)
+            review = ReviewState.failed
+        else:
+            detected = target
+    qa = QAReport(terms=tuple(terms), problems=tuple(problems), detected_language=detected)
+    if review == ReviewState.ok and not qa.passed and options.gate:
+        review = ReviewState.needs_review
+    machine = result.engine not in ("original", "human")
+    credits = build_credits(
+        story, editor=options.editor, translator=options.translator, engine=result.engine,
+        machine_translated=machine,
+    )
+    ednote = None
+    if dry_run:
+        ednote = "DRY RUN: text was not translated (dry-run engine marks text for plumbing checks)."
+    return LocalizedArticle(
+        story_id=story.story_id, version=story.version, language=target, headline=headline,
+        slugline=story.slugline, dateline=localize_dateline(story.dateline, target, story.provider),
+        body=body, pictures=pictures, credits=credits, status=story.status, signal=story.signal,
+        embargoed=story.embargoed, urgency=story.urgency, subjects=story.subjects,
+        keywords=story.keywords, copyright_holder=copyright_holder(story),
+        copyright_notice=story.copyright_line, usage_terms=story.usage_terms, ednote=ednote,
+        first_created=story.first_created, version_created=story.version_created,
+        provenance=Provenance(
+            source_uri=story.source_uri, source_version=story.version, source_language=source,
+            engine=result.engine, glossary_version=getattr(glossary, "version", None),
+            translated_at=now, machine_translated=machine, dry_run=dry_run,
+            characters_sent=result.characters_sent,
+        ),
+        qa=qa, review=review,
+    )

@@ -59,9 +59,7 @@ def partner_configs(n: int = 2, *, languages: Iterable[Iterable[str]] = (("id",)
 
 def make_settings(tmp: Path, seaweed: SeaweedServer, *, partners: list[dict], engine: str = "libre",
                   engine_url: str | None = None, samples: bool = True, **kawat: object) -> Settings:
-    """Settings as a kawat.toml would give them; Kawat writes with the admin identity's env vars."""
-    os.environ["KAWAT_TEST_WRITER_ACCESS_KEY"] = ADMIN.access_key
-    os.environ["KAWAT_TEST_WRITER_SECRET_KEY"] = ADMIN.secret_key
+    """Settings as a kawat.toml would give them; Kawat writes with the writer identity named by env vars."""
     inbox = tmp / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     if samples:
@@ -83,9 +81,13 @@ def make_settings(tmp: Path, seaweed: SeaweedServer, *, partners: list[dict], en
 
 
 def provision_partners(seaweed: SeaweedServer, settings: Settings) -> ProvisionReport:
-    """Buckets plus one read-only identity per partner (keeps the admin identity)."""
-    return provision(settings.partners, client_for(seaweed, ADMIN), seaweed=seaweed, writer=ADMIN,
-                     out_dir=settings.data_dir / "aws")
+    """Buckets, a writer limited to them, one read-only identity per partner (admin kept as it is)."""
+    report = provision(settings.partners, client_for(seaweed, ADMIN), seaweed=seaweed,
+                       out_dir=settings.data_dir / "aws")
+    assert report.writer is not None
+    os.environ["KAWAT_TEST_WRITER_ACCESS_KEY"] = report.writer.access_key
+    os.environ["KAWAT_TEST_WRITER_SECRET_KEY"] = report.writer.secret_key
+    return report
 
 
 def install(settings: Settings) -> Container:

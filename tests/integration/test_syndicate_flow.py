@@ -154,14 +154,16 @@ def test_resend_failed_recovers_after_s3_outage(world, seaweed) -> None:  # type
 
 def test_run_report_artifact_lists_stories_and_partners(world) -> None:  # type: ignore[no-untyped-def]
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from flows.syndicate import syndicate
 
     c, _, _ = world
-    syndicate()
+    state = syndicate(return_state=True)
+    run_id = state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
-        arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["syndicate-report"])))
+        arts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["syndicate-report"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
     assert arts
     table = json.loads(arts[0].data) if isinstance(arts[0].data, str) else arts[0].data
     ids = {row["story_id"] for row in table}

@@ -1,0 +1,96 @@
+"""The `kawat` command line as an editor or operator uses it (exit codes, output, files)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.bootstrap import set_container
+from flows.cli import app
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no kawat.toml here: embedded defaults, state under ./.kawat
+    monkeypatch.setenv("KAWAT_DATA_DIR", str(tmp_path / "state"))
+    yield
+    set_container(None)
+
+
+def test_inspect_prints_story_json_and_exits_zero() -> None:
+    result = runner.invoke(app, ["inspect", str(FIXTURES / "newsml12-text-rev2.xml")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["story_id"].startswith("afp.com-") and doc["version"] == 2 and doc["body"]
+
+
+def test_inspect_rejects_bad_files_with_one_line_reason_and_exit_2() -> None:
+    bad = FIXTURES / "hostile" / "xxe.xml"
+    result = runner.invoke(app, ["inspect", str(FIXTURES / "ninjs2.json"), str(bad)])
+    assert result.exit_code == 2
+    err_lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(err_lines) == 1 and err_lines[0].startswith(f"{bad}: ")
+    assert json.loads(result.stdout)["source_format"] == "ninjs"
+
+
+def test_translate_prints_valid_ninjs_and_says_dry_run(shared_dir: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    result = runner.invoke(app, ["translate", str(FIXTURES / "newsml12-text-rev1.xml"), "--to", "id", "--engine", "dry-run"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    schema = json.loads((shared_dir / "schemas" / "ninjs-schema_2.2.json").read_text())
+    assert not list(Draft202012Validator(schema).iter_errors(doc))
+    assert doc["language"] == "id" and "NOT translated" in doc["ednote"]
+
+
+def test_translate_refuses_unknown_target() -> None:
+    result = runner.invoke(app, ["translate", str(FIXTURES / "ninjs2.json"), "--to", "fr"])
+    assert result.exit_code == 2
+
+
+def test_glossary_lint_passes_on_the_packaged_term_base_and_fails_on_a_broken_one(tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["glossary", "lint"])
+    assert ok.exit_code == 0, ok.output
+    bad = tmp_path / "terms"
+    bad.mkdir()
+    (bad / "x.csv").write_text("en,id,type,case_sensitive,pos,note,domain\nboard,dewan,translate,,,,\nboard,papan,translate,,,,\n,kosong,translate,,,,\n")
+    result = runner.invoke(app, ["glossary", "lint", str(bad)])
+    assert result.exit_code == 1 and "error" in result.stdout
+
+
+def test_glossary_tbx_round_trip(tmp_path: Path) -> None:
+    tbx = tmp_path / "terms.tbx"
+    assert runner.invoke(app, ["glossary", "export", str(tbx)]).exit_code == 0
+    back = tmp_path / "back.csv"
+    result = runner.invoke(app, ["glossary", "import", str(tbx), "--to", str(back)])
+    assert result.exit_code == 0
+    from glossary import load_glossary, read_csv
+
+    assert len(read_csv(back).entries) == len(load_glossary().entries)
+
+
+def test_tm_import_then_export_keeps_human_units(tmp_path: Path) -> None:
+    tmx = tmp_path / "in.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="en" datatype="plaintext" '
+        'segtype="paragraph" adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="x"/><body>'
+        '<tu><tuv xml:lang="en"><seg>The board met on Monday.</seg></tuv>'
+        '<tuv xml:lang="id"><seg>Dewan direksi bertemu pada Senin.</seg></tuv></tu></body></tmx>'
+    )
+    assert runner.invoke(app, ["tm", "import", str(tmx)]).exit_code == 0
+    out = tmp_path / "out.tmx"
+    result = runner.invoke(app, ["tm", "export", "--tmx", str(out)])
+    assert result.exit_code == 0 and "exported 1" in result.stdout
+    assert "Dewan direksi bertemu pada Senin." in out.read_text()
+
+
+def test_deliveries_lists_an_empty_ledger() -> None:
+    result = runner.invoke(app, ["deliveries", "--state", "failed"])
+    assert result.exit_code == 0 and "Deliveries" in result.stdout

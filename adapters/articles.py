@@ -64,6 +64,11 @@ class SqlArticleStore:
             row = conn.execute(q.limit(1)).first()
         return LocalizedArticle.model_validate_json(row[0]) if row else None
 
+    def other_glossary(self, version: str) -> list[tuple[str, str, str]]:
+        """(story, language, old glossary version) of articles made with another term base."""
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(_other_glossary_query(version))]  # type: ignore[misc]
+
     def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
         q = select(articles.c.article_json).order_by(articles.c.story_id, articles.c.version)
         if review:
@@ -72,6 +77,11 @@ class SqlArticleStore:
             q = q.where(articles.c.story_id == story_id)
         with self.engine.connect() as conn:
             return [LocalizedArticle.model_validate_json(r[0]) for r in conn.execute(q)]
+
+
+def _other_glossary_query(version: str):  # type: ignore[no-untyped-def]
+    return (select(articles.c.story_id, articles.c.language, articles.c.glossary_version).distinct()
+            .where(articles.c.glossary_version.is_not(None), articles.c.glossary_version != version))
 
 
 class MemoryArticleStore:

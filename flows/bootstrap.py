@@ -114,6 +114,8 @@ def bootstrap(settings: Settings | None = None) -> Container:
         limits[name] = cfg
     tm = SqlTranslationMemory(db)
     ledger = DeliveryLedger(db)
+    glossary = load_glossary(settings.glossary_dir)
+    snapshot_glossary(glossary, settings.data_dir / "glossary")
     return Container(
         settings=settings,
         db=db,
@@ -122,10 +124,23 @@ def bootstrap(settings: Settings | None = None) -> Container:
         tm=tm,
         ledger=ledger,
         media=FileMediaStore(settings.data_dir / "media"),
-        glossary=load_glossary(settings.glossary_dir),
+        glossary=glossary,
         translation=TranslationService(engines, tm=tm, limits=limits),
         publisher=Publisher(ledger),
     )
+
+
+def snapshot_glossary(glossary: Glossary, directory: Path) -> Path:
+    """Keep each term-base version we translated with, so a later change can be diffed against it."""
+    from glossary import write_csv
+
+    path = directory / f"{glossary.version}.csv"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        write_csv(glossary, tmp)
+        tmp.replace(path)
+    return path
 
 
 _current: Container | None = None

@@ -10,6 +10,7 @@ from adapters.errors import KawatError, PermanentError, WireError
 from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
+from glossary import affected_by_change
 from flows.bootstrap import Container
 from flows.settings import PartnerConfig
 from newsroom.contract import Publication, PictureFile
@@ -78,6 +79,34 @@ def release_embargoes(c: Container, now: datetime | None = None) -> list[tuple[s
         c.stories.mark_released(story.story_id, story.version)
         released.append((story.story_id, story.version))
     return released
+
+
+def glossary_stale(c: Container) -> list[str]:
+    """Stories whose articles used a term base that changed in a way that touches their text."""
+    from glossary import read_csv
+
+    stale: set[str] = set()
+    old_cache: dict[str, object] = {}
+    for story_id, _lang, old_version in c.articles.other_glossary(c.glossary.version):
+        if story_id in stale:
+            continue
+        story = c.stories.get(story_id)
+        if story is None or story.status == Status.canceled:
+            continue
+        if old_version not in old_cache:
+            snap = c.settings.data_dir / "glossary" / f"{old_version}.csv"
+            old_cache[old_version] = read_csv(snap) if snap.exists() else None
+        old = old_cache[old_version]
+        texts = [story.headline, *(b.text for b in story.body)]
+        if old is None or affected_by_change(old, c.glossary, texts, story.language):  # type: ignore[arg-type]
+            stale.add(story_id)
+        else:  # untouched by the change: adopt the new version without re-translating
+            for lang in wanted_languages(c, story):
+                art = c.articles.get(story_id, lang, story.version)
+                if art and art.provenance.glossary_version == old_version:
+                    c.articles.save(art.model_copy(update={"provenance": art.provenance.model_copy(
+                        update={"glossary_version": c.glossary.version})}))
+    return sorted(stale)
 
 
 def wanted_languages(c: Container, story: Story) -> list[str]:

@@ -11,7 +11,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
-from flows.tasks import deliver_task, ingest_source, kill_task, localize_task, release_embargoes
+from flows.tasks import (
+    deliver_task, glossary_changes, ingest_source, kill_task, localize_task, release_embargoes,
+)
 
 KILL_OUTCOMES = {"new", "update"}
 
@@ -31,6 +33,8 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
                 changed[story_id] = max(version, changed.get(story_id, 0))
     for story_id, version in release_embargoes.submit().result():
         changed[story_id] = max(version, changed.get(story_id, 0))
+    for story_id in glossary_changes.submit().result():  # a term-base change re-translates what it touches
+        changed.setdefault(story_id, 0)
     logger.info("%d files, %d stories to process", len(ingested), len(changed))
 
     loc_futs = {sid: localize_task.submit(sid, None, engine) for sid in changed}

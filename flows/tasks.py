@@ -36,6 +36,12 @@ def release_embargoes() -> list[tuple[str, int]]:
     return steps.release_embargoes(get_container())
 
 
+@task(name="glossary-changes", cache_policy=NO_CACHE, tags=["localize"])
+def glossary_changes() -> list[str]:
+    """Stories to re-translate because the term base changed under them."""
+    return steps.glossary_stale(get_container())
+
+
 @task(name="localize", task_run_name=lambda: _name("localize", "target", "all"), retries=1, retry_delay_seconds=10,
       cache_policy=NO_CACHE, tags=["localize"])
 def localize_task(story_id: str, target: str | None = None, engine: str | None = None,

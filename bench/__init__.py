@@ -1,0 +1,1 @@
+"""Kawat benchmarks (`make bench`): throughput, revision cost, orchestration overhead, memory, idempotency."""

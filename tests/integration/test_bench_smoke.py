@@ -1,0 +1,75 @@
+"""The bench machinery at a tiny size: result structure and correctness facts (B2, B5), never timing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import env
+from bench.engine_server import LibreLikeServer, pseudo_translate
+from bench.report import Result, markdown
+from bench.scenarios import Options, b2_revision, b5_idempotency
+from bench.stories import make_story
+from infra.seaweed import SeaweedServer
+from tests.support.s3 import ADMIN
+
+
+@pytest.fixture()
+def store(seaweed: SeaweedServer) -> env.Store:
+    return env.Store(seaweed.endpoint_url, ADMIN.access_key, ADMIN.secret_key)
+
+
+def test_synthetic_stories_are_deterministic_afp_size_and_parse() -> None:
+    from adapters.wire import parse_wire
+
+    a, b = make_story(7), make_story(7)
+    assert a.xml == b.xml and make_story(8).xml != a.xml
+    assert len(a.paragraphs) == 12 and 4000 <= a.characters <= 6500
+    story = parse_wire(a.xml, "bench.xml")[0]
+    assert [blk.text for blk in story.body] == list(a.paragraphs)
+    revised = make_story(7, version=2, changed=(5,))
+    assert [i for i, (x, y) in enumerate(zip(a.paragraphs, revised.paragraphs)) if x != y] == [5]
+
+
+def test_engine_keeps_placeholders_and_reads_as_indonesian() -> None:
+    from langdetect import DetectorFactory, detect
+
+    DetectorFactory.seed = 0
+    out = pseudo_translate(make_story(1).paragraphs[0] + " ZX001Q and 5.08 million", "id")
+    assert "ZX001Q" in out and "5.08" in out
+    assert detect(out) == "id"
+
+
+def test_engine_server_caps_concurrency(tmp_path: Path) -> None:
+    import concurrent.futures
+
+    import httpx
+
+    with LibreLikeServer(latency=0.05, concurrency=2) as eng:
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda i: httpx.post(eng.url + "translate", params={
+                "q": f"The minister spoke {i}", "source": "en", "target": "id"}).json(), range(6)))
+    assert eng.stats.requests == 6 and eng.stats.peak_in_flight == 2
+    assert all("translatedText" in a for a in answers)
+
+
+def _verdicts(r: Result) -> dict[str, bool | None]:
+    return {f.name: f.passed for f in r.figures}
+
+
+def test_b2_and_b5_at_tiny_size(store: env.Store, prefect_harness: None, tmp_path: Path) -> None:
+    opts = Options(b2_stories=3, b5_stories=3, latency=0.01, workers=4)
+    b2 = b2_revision(store, tmp_path, opts)
+    assert b2.key == "B2" and b2.figures
+    assert b2.facts["v1_delivered"] == 3 and b2.facts["v2_delivered"] == 3
+    assert 0 < b2.facts["v2_chars"] < b2.facts["v1_chars"]
+    assert _verdicts(b2)["v2 / v1 characters"] == (b2.facts["ratio"] <= 0.10)
+
+    b5 = b5_idempotency(store, tmp_path, opts)
+    assert b5.facts["first_delivered"] == 3 and b5.facts["first_objects"] > 0
+    assert b5.facts["written"] == 0 and b5.facts["rerun_requests"] == 0
+    assert _verdicts(b5)["objects written on rerun"] is True
+
+    doc = markdown([b2, b5], ["--stories", "3"], 1.0)
+    assert "## B2" in doc and "## B5" in doc and "| v2 / v1 characters |" in doc

@@ -170,6 +170,7 @@ def localize(
             article = localize_story(
                 story, source=story.language, target=lang, glossary=c.glossary, translate=translate,
                 check_language=check_output, now=now_utc(), options=_options(c), native_glossary=native,
+                recall=lambda texts, s, t: c.tm.lookup(texts, s, t, "human", None),
             )
         c.articles.save(article)
         out.append(article)

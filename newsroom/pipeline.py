@@ -6,7 +6,7 @@ same under Prefect, the CLI and unit tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +26,7 @@ class Translated(Protocol):
 
 
 TranslateFn = Callable[[Sequence[str], str, str], Translated]
+RecallFn = Callable[[Sequence[str], str, str], Mapping[str, str]]
 LanguageCheckFn = Callable[[str, str], "str | None"]
 
 
@@ -79,6 +80,7 @@ def localize_story(
     now: datetime,
     options: LocalizeOptions = LocalizeOptions(),
     native_glossary: bool = False,
+    recall: RecallFn | None = None,
 ) -> LocalizedArticle:
     """Translate and localize one story; QA decides whether it is deliverable or held for review."""
     from glossary.mask import protect, restore
@@ -101,12 +103,15 @@ def localize_story(
         spans = merge_spans(conventions, terms)
         masked.append(protect(text, spans))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
-    result = translate([m.text for m in masked], source, target)
+    # An editor's post-edit of the exact segment wins over any engine (TMX imports, review corrections).
+    human = dict(recall(texts, source, target)) if recall and source != target else {}
+    todo = [i for i, t in enumerate(texts) if t not in human]
+    result = translate([masked[i].text for i in todo], source, target)
     problems: list[str] = []
-    out: list[str] = []
-    for m, translated in zip(masked, result.texts, strict=True):
-        restored = restore(translated, m)
-        out.append(restored.text)
+    out: list[str] = [human.get(t, "") for t in texts]
+    for i, translated in zip(todo, result.texts, strict=True):
+        restored = restore(translated, masked[i])
+        out[i] = restored.text
         problems.extend(restored.problems)
     terms, verify_problems = verify(checked, out, source, target, glossary)
     problems.extend(verify_problems)

@@ -223,7 +223,7 @@ def reconcile(partner: Optional[str] = typer.Option(None, "--partner", "-p"), co
             continue
         rep = c.publisher.reconcile(p, c.store_for(p))
         out.print(f"{p.id}: {rep}")
-        bad += len(getattr(rep, "unrepaired", []) or [])
+        bad += len(rep.unrepairable)
     raise typer.Exit(1 if bad else 0)
 
 

@@ -58,6 +58,7 @@ class ReconcileReport:
 class _Tally:
     written: int = 0
     deleted: int = 0
+    feed: str | None = None  # the feed object this delivery already announced itself in
 
 
 def _utcnow() -> datetime:
@@ -104,8 +105,12 @@ class Publisher:
         if not claimed:
             return DeliveryOutcome(**base, state="busy", error="another worker holds this delivery")
         tally = _Tally()
+        # A delivery that was started before (crash, failure) may have written every object but not
+        # the feed line: it must still be announced even though nothing changes now.
+        resume = row is not None and row.state in (DeliveryState.pending, DeliveryState.failed)
         try:
-            key, feed, is_current = self._retrying(lambda: self._write(partner, store, pub, run_id, force, tally))
+            key, feed, is_current = self._retrying(
+                lambda: self._write(partner, store, pub, run_id, force, tally, announce=resume))
         except KawatError as exc:
             self.ledger.mark_failed(partner.id, pub.story_id, pub.language, pub.version, str(exc))
             log.warning("delivery %s/%s v%s to %s failed: %s", pub.story_id, pub.language, pub.version,
@@ -195,7 +200,7 @@ class Publisher:
         return True
 
     def _write(self, partner: PartnerConfig, store: PartnerStore, pub: Publication, run_id: str, force: bool,
-               tally: _Tally) -> tuple[str, str | None, bool]:
+               tally: _Tally, *, announce: bool = False) -> tuple[str, str | None, bool]:
         p, lang, when, sid, ver = partner.prefix, pub.language, pub.published, pub.story_id, pub.version
 
         def meta(data: bytes, kind: str) -> dict[str, str]:
@@ -232,11 +237,13 @@ class Publisher:
                 is_current = False  # an older revision arrived late: keep it, never move latest backwards
         if is_current:
             write("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], False)
-        feed = None
-        if changed:
+        feed = tally.feed
+        # `tally` outlives retries: objects written by an earlier attempt still need their feed line,
+        # and a line already written by an earlier attempt is never written twice.
+        if feed is None and (changed or announce or tally.written > 0):
             line = contract.feed_line(sid, ver, lang, version_key, pub.pubstatus, at=self.clock(),
                                       checksum=sha256_hex(pub.files["ninjs"]), signal=pub.signal)
-            feed = self._append_feed(store, partner, [line], run_id, tally)
+            feed = tally.feed = self._append_feed(store, partner, [line], run_id, tally)
         self.ledger.record_objects(records, blobs)
         return version_key, feed, is_current
 
@@ -253,6 +260,9 @@ class Publisher:
                 tally.written += 1
                 return key
             except PreconditionFailed:
+                head = store.head(key)
+                if head is not None and head.get("sha256") == meta["sha256"]:
+                    return key  # our own put landed but its answer was lost: already announced
                 when += timedelta(microseconds=1)
         raise PermanentError(f"could not find a free feed key for run {run_id!r}")
 

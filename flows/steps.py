@@ -31,13 +31,16 @@ class IngestResult:
     error: str | None = None
 
 
+LANGUAGE_SAMPLE = 2000  # characters langdetect needs to be sure; whole bodies only cost time
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
 def _check_language(story: Story) -> Story:
     """langdetect on the body confirms (or corrects) the feed's language; other languages are refused."""
-    r = route(story.body_text or story.headline, story.language)
+    r = route((story.body_text or story.headline)[:LANGUAGE_SAMPLE], story.language)
     if r.note:
         log.info("%s: %s", story.story_id, r.note)
     return story if r.source == story.language else story.model_copy(update={"language": r.source})

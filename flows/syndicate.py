@@ -11,9 +11,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
-from flows.tasks import (
-    deliver_task, glossary_changes, ingest_source, kill_task, localize_task, release_embargoes,
-)
+from flows.tasks import glossary_changes, ingest_source, kill_task, process_story, release_embargoes
 
 KILL_OUTCOMES = {"new", "update"}
 
@@ -40,24 +38,18 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         changed.setdefault(story_id, 0)
     logger.info("%d files, %d stories to process", len(ingested), len(changed))
 
-    loc_futs = {sid: localize_task.submit(sid, None, engine) for sid in changed}
+    futures = {sid: process_story.submit(sid, engine, run_id) for sid in changed}
     localized: list[dict] = []
-    deliver_futs = []
-    for sid, fut in loc_futs.items():
-        try:
-            localized.extend(fut.result())
-        except Exception as exc:  # one story's failure never stops the others
-            logger.error("localize %s failed: %s", sid, exc)
-            localized.append({"story_id": sid, "language": "-", "review": "failed", "qa": str(exc)})
-            continue
-        deliver_futs.append((sid, deliver_task.submit(sid, None, False, run_id)))
     delivered: list[dict] = []
-    for sid, fut in deliver_futs:
+    for sid, fut in futures.items():
         try:
-            delivered.extend(fut.result())
-        except Exception as exc:
-            logger.error("deliver %s failed: %s", sid, exc)
-            delivered.append({"story_id": sid, "partner": "-", "language": "-", "state": "failed", "detail": str(exc)})
+            out = fut.result()
+        except Exception as exc:  # one story's failure never stops the others
+            logger.error("story %s failed: %s", sid, exc)
+            out = {"localized": [{"story_id": sid, "language": "-", "review": "failed", "qa": str(exc)}],
+                   "delivered": []}
+        localized.extend(out["localized"])
+        delivered.extend(out["delivered"])
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in ingested if r["error"]]

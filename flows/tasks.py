@@ -6,6 +6,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import progress, steps
+from adapters.errors import KawatError
 from flows.bootstrap import get_container
 
 
@@ -67,6 +68,23 @@ def deliver_task(story_id: str, partner: str | None = None, force: bool = False,
                             force=force, run_id=run_id)
     progress.report("delivered", story_id)
     return [r.__dict__ for r in records]
+
+
+@task(name="process-story", task_run_name="story-{story_id}", retries=1, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, tags=["localize", "deliver"])
+def process_story(story_id: str, engine: str | None = None, run_id: str = "manual") -> dict:
+    """Localize then deliver one story in a single task: half the orchestration cost per story."""
+    c = get_container()
+    try:
+        articles = steps.localize(c, story_id, engine=engine)
+    except KawatError as exc:
+        progress.report("failed", story_id)
+        return {"localized": [{"story_id": story_id, "language": "-", "review": "failed", "qa": str(exc)}],
+                "delivered": []}
+    progress.report("localized", story_id)
+    records = steps.deliver(c, story_id, run_id=run_id)
+    progress.report("delivered", story_id)
+    return {"localized": [_article_row(a) for a in articles], "delivered": [r.__dict__ for r in records]}
 
 
 @task(name="kill", task_run_name="kill-{story_id}", retries=2, retry_delay_seconds=10,

@@ -63,27 +63,60 @@ def _escape(word: str) -> str:
     return "".join(out)
 
 
+def _norm_key(chars: str) -> str:
+    return chars.lower().replace("’", "'").replace("‐", "-").replace("‑", "-").replace("–", "-")
+
+
 class Matcher:
-    """Finds non-overlapping occurrences, the longest term winning where several start together."""
+    """Finds non-overlapping occurrences, the longest term winning where several start together.
+
+    Terms are indexed by the first one or two characters of their first word, so each word start
+    tries only the few terms that could begin there (one giant alternation costs per-character work
+    proportional to the whole term base).
+    """
 
     def __init__(self, items: Sequence[MatchItem], language: str) -> None:
         self.items = sorted(items, key=lambda it: (-len(it.surface), it.surface))
-        alts = []
+        self._by_one: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._by_two: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._other: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         for i, it in enumerate(self.items):
-            flags = "" if it.case_sensitive else "(?i:"
-            pat = term_pattern(it.surface, language)
-            alts.append(f"(?P<g{i}>{flags}{pat}{')' if flags else ''})")
-        self.regex = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else None
+            flags = 0 if it.case_sensitive else re.IGNORECASE
+            rx = re.compile(rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)", flags)
+            first = it.surface.split()[0] if it.surface.split() else ""
+            if not first:
+                continue
+            if not re.match(r"\w", first[0]):
+                self._other.setdefault(_norm_key(first[0]), []).append((i, rx))
+            elif len(first) == 1 or not re.match(r"\w", first[1]):
+                self._by_one.setdefault(_norm_key(first[0]), []).append((i, rx))
+            else:
+                self._by_two.setdefault(_norm_key(first[:2]), []).append((i, rx))
+        self.regex = bool(self.items) or None  # kept for callers that test for an empty matcher
+        others = "".join(re.escape(k) for k in self._other)
+        self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))
+
+    def _candidates(self, text: str, pos: int) -> list[tuple[int, re.Pattern[str]]]:
+        one = _norm_key(text[pos])
+        found = self._by_two.get(_norm_key(text[pos:pos + 2]), []) + self._by_one.get(one, [])
+        found += self._other.get(one, [])
+        return sorted(found, key=lambda c: c[0])
 
     def finditer(self, text: str) -> Iterator[Match]:
-        if self.regex is None:
+        if not self.items:
             return
-        for m in self.regex.finditer(text):
-            name = m.lastgroup
-            if name is None:
+        end = 0
+        for start in self._starts.finditer(text):
+            pos = start.start()
+            if pos < end:
                 continue
-            it = self.items[int(name[1:])]
-            yield Match(it.key, m.start(), m.end(), m.group(), it.surface)
+            for i, rx in self._candidates(text, pos):
+                m = rx.match(text, pos)
+                if m:
+                    it = self.items[i]
+                    end = m.end()
+                    yield Match(it.key, m.start(), m.end(), m.group(), it.surface)
+                    break
 
     def count(self, text: str) -> dict[int, int]:
         """Occurrences per key."""

@@ -26,6 +26,7 @@ def make_s3_client(
         connect_timeout=min(timeout, 10),
         read_timeout=timeout,
         retries={"max_attempts": 1, "mode": "standard"},
+        max_pool_connections=64,  # one client is shared by every task thread of the process
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )

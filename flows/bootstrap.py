@@ -19,6 +19,7 @@ from adapters.storage.client import make_s3_client, resolve_credentials
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import PartnerStore, S3PartnerStore
 from adapters.tm import SqlTranslationMemory
+from adapters.worklog import SqlWorkLog
 from adapters.translate import build_translator
 from adapters.translate.service import TranslationService
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
@@ -44,14 +45,14 @@ def build_source(cfg: SourceConfig, settings: Settings) -> WireSource:
             raise ConfigError(f"source {cfg.name!r}: a folder source needs `path`")
         root = Path(cfg.path)
         root.mkdir(parents=True, exist_ok=True)
-        return FolderSource(root, name=cfg.name)
+        return FolderSource(root, name=cfg.name, stale_after=settings.claim_stale_after)
     from adapters.sources.s3 import S3InboxSource
 
     if not cfg.bucket:
         raise ConfigError(f"source {cfg.name!r}: an s3 source needs `bucket`")
     access, secret = resolve_credentials(cfg, what=f"source {cfg.name}")
     client = make_s3_client(cfg.endpoint_url or settings.storage.endpoint_url, cfg.region, access, secret)
-    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name)
+    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name, stale_after=settings.claim_stale_after)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Container:
     tm: SqlTranslationMemory
     ledger: DeliveryLedger
     media: FileMediaStore
+    work: SqlWorkLog
     glossary: Glossary
     translation: TranslationService
     publisher: Publisher
@@ -124,6 +126,7 @@ def bootstrap(settings: Settings | None = None) -> Container:
         tm=tm,
         ledger=ledger,
         media=FileMediaStore(settings.data_dir / "media"),
+        work=SqlWorkLog(db),
         glossary=glossary,
         translation=TranslationService(engines, tm=tm, limits=limits),
         publisher=Publisher(ledger),

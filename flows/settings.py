@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     outlet: str = "Kawat"
     max_file_bytes: int = 5 * 1024 * 1024
     allow_dry_run: bool = False
+    claim_stale_after: float = 300.0  # seconds before a crashed run's claimed files/stories are retaken
 
     sources: list[SourceConfig] = Field(default_factory=list)
     engines: dict[str, EngineConfig] = Field(default_factory=dict)

@@ -70,6 +70,8 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
         elif kind in ("new", "update") and story.embargoed and story.embargoed > now_utc() and story.status != Status.canceled:
             c.stories.mark_held(story.story_id, story.version)
             kind = "held"
+        if kind in ("new", "update"):
+            c.work.enqueue(story.story_id, story.version, c.settings.claim_stale_after)
         result.stories.append((story.story_id, story.version, kind))
     source.mark_processed(item)
     return result

@@ -11,7 +11,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
-from flows.tasks import glossary_changes, ingest_source, kill_task, process_story, release_embargoes
+from flows.tasks import (
+    glossary_changes, ingest_source, kill_task, process_story, release_embargoes, unfinished_work,
+)
 
 KILL_OUTCOMES = {"new", "update"}
 
@@ -35,6 +37,8 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     for story_id, version in release_embargoes.submit().result():
         changed[story_id] = max(version, changed.get(story_id, 0))
     for story_id in glossary_changes.submit().result():  # a term-base change re-translates what it touches
+        changed.setdefault(story_id, 0)
+    for story_id in unfinished_work.submit().result():  # left behind by a crashed run: finish it now
         changed.setdefault(story_id, 0)
     logger.info("%d files, %d stories to process", len(ingested), len(changed))
 

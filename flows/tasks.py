@@ -37,6 +37,13 @@ def release_embargoes() -> list[tuple[str, int]]:
     return steps.release_embargoes(get_container())
 
 
+@task(name="unfinished-work", cache_policy=NO_CACHE, tags=["ingest"])
+def unfinished_work() -> list[str]:
+    """Stories a crashed or failed run ingested but never finished (their lease ran out)."""
+    c = get_container()
+    return c.work.claim_due(c.settings.claim_stale_after)
+
+
 @task(name="glossary-changes", cache_policy=NO_CACHE, tags=["localize"])
 def glossary_changes() -> list[str]:
     """Stories to re-translate because the term base changed under them."""
@@ -79,11 +86,14 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
         articles = steps.localize(c, story_id, engine=engine)
     except KawatError as exc:
         progress.report("failed", story_id)
+        story = c.stories.get(story_id)
+        c.work.done(story_id, story.version if story else 0)  # failed for good, visible in the report
         return {"localized": [{"story_id": story_id, "language": "-", "review": "failed", "qa": str(exc)}],
                 "delivered": []}
     progress.report("localized", story_id)
     records = steps.deliver(c, story_id, run_id=run_id)
     progress.report("delivered", story_id)
+    c.work.done(story_id, max((a.version for a in articles), default=0))
     return {"localized": [_article_row(a) for a in articles], "delivered": [r.__dict__ for r in records]}
 
 

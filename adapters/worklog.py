@@ -1,0 +1,115 @@
+"""Stories ingested but not yet processed: a crash between ingest and delivery loses nothing.
+
+Each entry carries a lease: the run that ingested a story owns it until the lease runs out; after
+that any later run (a rerun after SIGKILL, another worker) claims it atomically and finishes it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, and_, select, update
+from sqlalchemy.exc import IntegrityError
+
+metadata = MetaData()
+work = Table(
+    "kawat_work",
+    metadata,
+    Column("story_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", String(12), nullable=False),  # pending | done
+    Column("lease_until", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+class WorkLog(Protocol):
+    def enqueue(self, story_id: str, version: int, lease_seconds: float) -> None: ...
+    def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]: ...
+    def done(self, story_id: str, version: int) -> None: ...
+    def pending(self) -> list[tuple[str, int]]: ...
+
+
+class SqlWorkLog:
+    """SQLite or PostgreSQL; claims are compare-and-set updates, so two runs never take one story."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        metadata.create_all(engine)
+
+    def enqueue(self, story_id: str, version: int, lease_seconds: float) -> None:
+        now = _now()
+        values = {"version": version, "state": "pending", "lease_until": now + timedelta(seconds=lease_seconds),
+                  "updated_at": now}
+        with self.engine.begin() as conn:
+            done = conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)
+                                .values(**values)).rowcount
+            if not done:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(work.insert().values(story_id=story_id, **values))
+                except IntegrityError:  # a newer version is already queued: it covers this one
+                    pass
+
+    def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]:
+        now = _now()
+        with self.engine.connect() as conn:
+            due = [r[0] for r in conn.execute(
+                select(work.c.story_id).where(work.c.state == "pending", work.c.lease_until < now)
+                .order_by(work.c.updated_at).limit(limit))]
+        claimed = []
+        for story_id in due:
+            with self.engine.begin() as conn:
+                won = conn.execute(update(work).where(
+                    and_(work.c.story_id == story_id, work.c.state == "pending", work.c.lease_until < now))
+                    .values(lease_until=now + timedelta(seconds=lease_seconds), updated_at=now)).rowcount
+            if won:
+                claimed.append(story_id)
+        return claimed
+
+    def done(self, story_id: str, version: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)
+                         .values(state="done", updated_at=_now()))
+
+    def pending(self) -> list[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(
+                select(work.c.story_id, work.c.version).where(work.c.state == "pending"))]
+
+
+class MemoryWorkLog:
+    """Fake for unit tests."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[int, str, datetime]] = {}
+
+    def enqueue(self, story_id: str, version: int, lease_seconds: float) -> None:
+        old = self.rows.get(story_id)
+        if old is None or old[0] <= version:
+            self.rows[story_id] = (version, "pending", _now() + timedelta(seconds=lease_seconds))
+
+    def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]:
+        now = _now()
+        due = [s for s, (_, st, lease) in self.rows.items() if st == "pending" and _aware(lease) < now][:limit]
+        for s in due:
+            v, st, _ = self.rows[s]
+            self.rows[s] = (v, st, now + timedelta(seconds=lease_seconds))
+        return due
+
+    def done(self, story_id: str, version: int) -> None:
+        old = self.rows.get(story_id)
+        if old and old[0] <= version:
+            self.rows[story_id] = (old[0], "done", old[2])
+
+    def pending(self) -> list[tuple[str, int]]:
+        return [(s, v) for s, (v, st, _) in self.rows.items() if st == "pending"]

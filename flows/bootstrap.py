@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +116,8 @@ def bootstrap(settings: Settings | None = None) -> Container:
         engines[name] = build_translator(name, cfg)
         limits[name] = cfg
     tm = SqlTranslationMemory(db)
-    ledger = DeliveryLedger(db)
+    # A crashed run's pending deliveries are retaken as soon as its claims are considered stale.
+    ledger = DeliveryLedger(db, lease=timedelta(seconds=settings.claim_stale_after))
     glossary = load_glossary(settings.glossary_dir)
     snapshot_glossary(glossary, settings.data_dir / "glossary")
     return Container(

@@ -93,7 +93,8 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
     progress.report("localized", story_id)
     records = steps.deliver(c, story_id, run_id=run_id)
     progress.report("delivered", story_id)
-    c.work.done(story_id, max((a.version for a in articles), default=0))
+    if not any(r.state == "busy" for r in records):  # another (maybe dead) run holds one: retry later
+        c.work.done(story_id, max((a.version for a in articles), default=0))
     return {"localized": [_article_row(a) for a in articles], "delivered": [r.__dict__ for r in records]}
 
 

@@ -21,6 +21,8 @@ KILL_OUTCOMES = {"new", "update"}
 def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
     c = get_container()
     logger = get_run_logger()
+    if c.chain(engine)[0] == "dry-run" and not c.settings.allow_dry_run:
+        logger.warning("engine is dry-run: articles are marked, NOT translated (allow_dry_run = true silences this)")
     names = [source] if source else [s.name for s in c.settings.sources]
     run_id = uuid.uuid4().hex[:12]
     ingested: list[dict] = []

@@ -147,3 +147,32 @@ class SeaweedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass
+class IdentitiesFile:
+    """The `-s3.config` file of a SeaweedFS we do not run ourselves: provisioning rewrites it in place.
+
+    `weed` reads it at start, so the operator restarts the S3 gateway afterwards.
+    """
+
+    path: Path
+
+    @property
+    def identities(self) -> list[S3Identity]:
+        if not self.path.exists():
+            return []
+        doc = json.loads(self.path.read_text())
+        out = []
+        for ident in doc.get("identities", []):
+            cred = (ident.get("credentials") or [{}])[0]
+            out.append(S3Identity(ident["name"], cred.get("accessKey", ""), cred.get("secretKey", ""),
+                                  tuple(ident.get("actions", []))))
+        return out
+
+    def reload(self, identities: Iterable[S3Identity]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(identities_config(identities), indent=2))
+        os.chmod(tmp, 0o600)
+        tmp.replace(self.path)

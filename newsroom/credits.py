@@ -107,8 +107,8 @@ def disclosure(language: str, engine: str | None = None) -> str:
     """The machine-translation notice a partner can require."""
     via = f" ({engine})" if engine else ""
     if _lang(language) == "id":
-        return f"Artikel ini diterjemahkan dengan bantuan mesin penerjemah{via} dan diperiksa redaksi."
-    return f"This article was translated with the help of machine translation{via} and reviewed by editors."
+        return f"Artikel ini diterjemahkan dengan bantuan mesin penerjemah{via}."
+    return f"This article was translated with the help of machine translation{via}."
 
 
 def credit_lines(
@@ -123,7 +123,13 @@ def credit_lines(
     machine = [c for c in credits if c.role == CreditRole.translator and c.organisation == "machine translation"]
     lines: list[str] = []
     for role in _ORDER[template]:
-        names = [_display(c) for c in credits if c.role == role and c not in machine]
+        chosen = [c for c in credits if c.role == role and c not in machine]
+        if role == CreditRole.author and template == "standard" and chosen and all(c.organisation for c in chosen):
+            # Agency copy is credited to the agency, as Indonesian outlets print it ("Penulis: AFP");
+            # the named reporters stay in the ninjs `by` field.
+            names = list(dict.fromkeys(c.organisation for c in chosen if c.organisation))
+        else:
+            names = [_display(c) for c in chosen]
         if role == CreditRole.photographer:
             names = list(dict.fromkeys(names))
         if names:

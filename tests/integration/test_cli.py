@@ -94,3 +94,40 @@ def test_tm_import_then_export_keeps_human_units(tmp_path: Path) -> None:
 def test_deliveries_lists_an_empty_ledger() -> None:
     result = runner.invoke(app, ["deliveries", "--state", "failed"])
     assert result.exit_code == 0 and "Deliveries" in result.stdout
+
+
+def test_partners_provision_writes_seaweed_identities_and_aws_documents(tmp_path: Path, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Against the real S3 server: buckets made, one read-only identity per partner, admin kept."""
+    import uuid
+
+    from infra.seaweed import IdentitiesFile
+    from tests.support.s3 import ADMIN
+
+    tag = uuid.uuid4().hex[:6]
+    ids_file = tmp_path / "s3.json"
+    IdentitiesFile(ids_file).reload([ADMIN])
+    (tmp_path / "kawat.toml").write_text(f"""
+[storage]
+endpoint_url = "{seaweed.endpoint_url}"
+access_key_env = "T_ADMIN_KEY"
+secret_key_env = "T_ADMIN_SECRET"
+
+[[partners]]
+id = "cli-a-{tag}"
+bucket = "cli-a-{tag}"
+prefix = "kawat"
+""")
+    monkeypatch.setenv("T_ADMIN_KEY", ADMIN.access_key)
+    monkeypatch.setenv("T_ADMIN_SECRET", ADMIN.secret_key)
+    result = runner.invoke(app, ["partners", "provision", "--config", str(tmp_path / "kawat.toml"),
+                                 "--seaweed-identities", str(ids_file), "--aws-out", str(tmp_path / "aws")])
+    assert result.exit_code == 0, result.output
+    names = {i.name: i for i in IdentitiesFile(ids_file).identities}
+    assert ADMIN.name in names and names[ADMIN.name].actions == ADMIN.actions
+    partner = next(i for n, i in names.items() if f"cli-a-{tag}" in n)
+    assert all(a.startswith(("Read:", "List:")) for a in partner.actions)
+    assert partner.access_key in result.stdout
+    assert list((tmp_path / "aws").rglob("*.json"))
+    from tests.support.s3 import client_for
+
+    assert client_for(seaweed, ADMIN).head_bucket(Bucket=f"cli-a-{tag}")

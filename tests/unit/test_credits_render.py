@@ -36,7 +36,10 @@ def test_text_and_photo() -> None:
     s = story(byline="Glenn Chapman", pictures=(pic,))
     credits = build_credits(s, editor="Lili Lestari")
     lines = credit_lines(credits, "id")
-    assert "Foto: AFP/Josh Edelson" in lines and "Penulis: Glenn Chapman" in lines
+    # Standard (seed) style credits agency copy to the agency; the reporter's name is kept for `by`.
+    assert "Foto: AFP/Josh Edelson" in lines and "Penulis: AFP" in lines
+    assert any("Glenn Chapman" in line for line in credit_lines(credits, "id", template="compact"))
+    assert any(c.name == "Glenn Chapman" and c.role.value == "author" for c in credits)
     assert photo_credit_line(pic, "en") == "Photo: AFP/Josh Edelson"
     assert photo_credit_line(Picture(id="p", credit="AFP"), "id") == "Foto: AFP"
     assert photo_credit_line(Picture(id="p"), "id") is None

@@ -11,9 +11,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
-from flows.tasks import (
-    glossary_changes, ingest_source, kill_task, process_story, release_embargoes, unfinished_work,
-)
+from flows.tasks import housekeeping, ingest_source, kill_task, process_story
 
 KILL_OUTCOMES = {"new", "update"}
 
@@ -36,11 +34,11 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         for story_id, version, outcome in r["stories"]:
             if outcome in wanted:
                 changed[story_id] = max(version, changed.get(story_id, 0))
-    for story_id, version in release_embargoes.submit().result():
+    due = housekeeping.submit().result()
+    for story_id, version in due["released"]:
         changed[story_id] = max(version, changed.get(story_id, 0))
-    for story_id in glossary_changes.submit().result():  # a term-base change re-translates what it touches
-        changed.setdefault(story_id, 0)
-    for story_id in unfinished_work.submit().result():  # left behind by a crashed run: finish it now
+    # A term-base change re-translates what it touches; a crashed run's leftovers are finished now.
+    for story_id in [*due["glossary"], *due["unfinished"]]:
         changed.setdefault(story_id, 0)
     logger.info("%d files, %d stories to process", len(ingested), len(changed))
 

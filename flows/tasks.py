@@ -32,22 +32,15 @@ def ingest_source(source_name: str, limit: int | None = None) -> list[dict]:
     return results
 
 
-@task(name="release-embargoes", cache_policy=NO_CACHE, tags=["ingest"])
-def release_embargoes() -> list[tuple[str, int]]:
-    return steps.release_embargoes(get_container())
-
-
-@task(name="unfinished-work", cache_policy=NO_CACHE, tags=["ingest"])
-def unfinished_work() -> list[str]:
-    """Stories a crashed or failed run ingested but never finished (their lease ran out)."""
+@task(name="housekeeping", cache_policy=NO_CACHE, tags=["ingest"])
+def housekeeping() -> dict[str, list]:
+    """Work that is due without a new file: released embargoes, glossary changes, crashed runs' leftovers."""
     c = get_container()
-    return c.work.claim_due(c.settings.claim_stale_after)
-
-
-@task(name="glossary-changes", cache_policy=NO_CACHE, tags=["localize"])
-def glossary_changes() -> list[str]:
-    """Stories to re-translate because the term base changed under them."""
-    return steps.glossary_stale(get_container())
+    return {
+        "released": steps.release_embargoes(c),
+        "glossary": steps.glossary_stale(c),
+        "unfinished": c.work.claim_due(c.settings.claim_stale_after),
+    }
 
 
 @task(name="localize", task_run_name=lambda: _name("localize", "target", "all"), retries=1, retry_delay_seconds=10,

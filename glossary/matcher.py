@@ -63,8 +63,11 @@ def _escape(word: str) -> str:
     return "".join(out)
 
 
+_FOLD = str.maketrans({"’": "'", "‐": "-", "‑": "-", "–": "-"})
+
+
 def _norm_key(chars: str) -> str:
-    return chars.lower().replace("’", "'").replace("‐", "-").replace("‑", "-").replace("–", "-")
+    return chars.lower().translate(_FOLD)
 
 
 class Matcher:
@@ -80,6 +83,7 @@ class Matcher:
         self._by_one: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         self._by_two: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         self._other: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._memo: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         for i, it in enumerate(self.items):
             flags = 0 if it.case_sensitive else re.IGNORECASE
             rx = re.compile(rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)", flags)
@@ -97,10 +101,15 @@ class Matcher:
         self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))
 
     def _candidates(self, text: str, pos: int) -> list[tuple[int, re.Pattern[str]]]:
-        one = _norm_key(text[pos])
-        found = self._by_two.get(_norm_key(text[pos:pos + 2]), []) + self._by_one.get(one, [])
-        found += self._other.get(one, [])
-        return sorted(found, key=lambda c: c[0])
+        """Terms that could start at `pos`, longest first; memoised per two-character key."""
+        raw = text[pos:pos + 2]
+        found = self._memo.get(raw)
+        if found is None:
+            one = _norm_key(raw[:1])
+            found = self._by_two.get(_norm_key(raw), []) + self._by_one.get(one, []) + self._other.get(one, [])
+            found.sort(key=lambda c: c[0])
+            self._memo[raw] = found
+        return found
 
     def finditer(self, text: str) -> Iterator[Match]:
         if not self.items:

@@ -96,7 +96,20 @@ class Subject(Frozen):
     name: str | None = None
 
 
-class Story(Frozen):
+class Editorial(Frozen):
+    """What a story and each of its articles share: status, signal, embargo, urgency, topics, times."""
+
+    status: Status = Status.usable
+    signal: Signal = Signal.new
+    embargoed: datetime | None = None
+    urgency: int | None = None
+    subjects: tuple[Subject, ...] = ()
+    keywords: tuple[str, ...] = ()
+    first_created: datetime | None = None
+    version_created: datetime | None = None
+
+
+class Story(Editorial):
     """A wire item at one revision. Identity = provider + date id + item id; revision = version."""
 
     provider: str
@@ -115,16 +128,8 @@ class Story(Frozen):
     usage_terms: str | None = None
     credits: tuple[Credit, ...] = ()
     pictures: tuple[Picture, ...] = ()
-    status: Status = Status.usable
-    signal: Signal = Signal.new
-    embargoed: datetime | None = None
-    urgency: int | None = None
-    subjects: tuple[Subject, ...] = ()
-    keywords: tuple[str, ...] = ()
     advisory: str | None = None
     genre: str | None = None
-    first_created: datetime | None = None
-    version_created: datetime | None = None
     source_uri: str | None = None
     source_format: str = "unknown"
 
@@ -193,7 +198,7 @@ class Provenance(Frozen):
     characters_sent: int = 0
 
 
-class LocalizedArticle(Frozen):
+class LocalizedArticle(Editorial):
     """A Story rendered into one target language with local conventions, credits and QA."""
 
     story_id: str
@@ -205,18 +210,10 @@ class LocalizedArticle(Frozen):
     body: tuple[Block, ...] = ()
     pictures: tuple[Picture, ...] = ()
     credits: tuple[Credit, ...] = ()
-    status: Status = Status.usable
-    signal: Signal = Signal.new
-    embargoed: datetime | None = None
-    urgency: int | None = None
-    subjects: tuple[Subject, ...] = ()
-    keywords: tuple[str, ...] = ()
     copyright_holder: str | None = None
     copyright_notice: str | None = None
     usage_terms: str | None = None
     ednote: str | None = None
-    first_created: datetime | None = None
-    version_created: datetime | None = None
     provenance: Provenance
     qa: QAReport = Field(default_factory=QAReport)
     review: ReviewState = ReviewState.ok

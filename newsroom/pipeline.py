@@ -127,7 +127,7 @@ def localize_story(
     detected = None
     review = ReviewState.ok
     if check_language is not None and not dry_run and body:
-        lang_problem = check_language(" ".join(b.text for b in body)[:2000], target)
+        lang_problem = check_language(" ".join(b.text for b in body)[:1200], target)  # a sample is as sure
         if lang_problem:
             problems.append(lang_problem)
             review = ReviewState.failed

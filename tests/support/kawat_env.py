@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from bench.engine_server import pseudo_translate
 from flows.bootstrap import Container, bootstrap, set_container
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, StorageConfig
 from infra.provision import ProvisionReport, provision
@@ -19,24 +19,8 @@ from tests.support.s3 import ADMIN, client_for
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples" / "wire"
 
-_ID_WORDS = "yang dan di untuk dengan ini itu dari pada akan tidak dalam juga sudah kata mereka".split()
-_EN_WORDS = "the and of to in that with for was said they have from this will their".split()
-
-
-def language_like(text: str, target: str) -> str:
-    """A stand-in translation that langdetect reads as the target language; tokens and digits kept."""
-    words = _ID_WORDS if target.startswith("id") else _EN_WORDS
-    i = 0
-
-    def swap(m: re.Match[str]) -> str:
-        nonlocal i
-        w = m.group()
-        if any(ch.isdigit() for ch in w):
-            return w
-        i += 1
-        return words[(len(w) + i) % len(words)]
-
-    return re.sub(r"\b\w+\b", swap, text)
+# The benchmark engine's stand-in translation: langdetect reads it as the target language.
+language_like = pseudo_translate
 
 
 def use_language_like_translations(monkeypatch) -> None:  # type: ignore[no-untyped-def]

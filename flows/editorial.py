@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, tags
 from pydantic import Field
 
 from flows import report, steps
@@ -34,7 +34,8 @@ def localize(
     from flows.review import await_editor
 
     _known_story(story_id)
-    rows = localize_task(story_id, target_lang, engine, force)
+    with tags(f"engine:{get_container().chain(engine)[0]}"):
+        rows = localize_task(story_id, target_lang, engine, force)
     if wait_for_review:
         for row in rows:
             if row["review"] == "needs-review":
@@ -57,7 +58,8 @@ def deliver(
     run_id = uuid.uuid4().hex[:12]
     rows: list[dict] = []
     for partner in partners or [p.id for p in c.settings.partners]:
-        rows.extend(deliver_task(story_id, partner, force, run_id))
+        with tags(f"partner:{partner}"):
+            rows.extend(deliver_task(story_id, partner, force, run_id))
     report.publish(report.merge_rows([], rows), key="deliver-report", description=f"deliver {story_id}")
     return rows
 
@@ -74,8 +76,10 @@ def rerun(
     _known_story(story_id)
     if partner:
         c.settings.partner(partner)
-    loc = localize_task(story_id, None, engine, force)
-    rows = deliver_task(story_id, partner, force, uuid.uuid4().hex[:12])
+    with tags(f"engine:{c.chain(engine)[0]}"):
+        loc = localize_task(story_id, None, engine, force)
+    with tags(f"partner:{partner or 'all'}"):
+        rows = deliver_task(story_id, partner, force, uuid.uuid4().hex[:12])
     report.publish(report.merge_rows(loc, rows), key="rerun-report", description=f"rerun {story_id}")
     return rows
 
@@ -104,6 +108,7 @@ def resend_failed(partner: str | None = Field(None, description="Only this partn
     todo = {(r.story_id, r.partner) for r in c.ledger.failed(partner)}
     logger.info("%d failed deliveries to retry", len(todo))
     for story_id, pid in sorted(todo):
-        rows.extend(deliver_task(story_id, pid, False, run_id))
+        with tags(f"partner:{pid}"):
+            rows.extend(deliver_task(story_id, pid, False, run_id))
     report.publish(report.merge_rows([], rows), key="resend-report", description="resend failed deliveries")
     return {"retried": len(todo), "rows": rows}

@@ -6,7 +6,7 @@ import os
 import uuid
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, tags
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
@@ -42,7 +42,8 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         changed.setdefault(story_id, 0)
     logger.info("%d files, %d stories to process", len(ingested), len(changed))
 
-    futures = {sid: process_story.submit(sid, engine, run_id) for sid in changed}
+    with tags(f"engine:{c.chain(engine)[0]}", *(f"partner:{p.id}" for p in c.settings.partners)):
+        futures = {sid: process_story.submit(sid, engine, run_id) for sid in changed}
     localized: list[dict] = []
     delivered: list[dict] = []
     for sid, fut in futures.items():

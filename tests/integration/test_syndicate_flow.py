@@ -180,3 +180,26 @@ def test_partner_cannot_read_the_other_partners_bucket(world, seaweed) -> None: 
     s3 = client_for(seaweed, report.credentials[a.id])
     with pytest.raises(ClientError):
         s3.list_objects_v2(Bucket=b.bucket, Prefix=b.prefix + "/")
+
+
+def test_task_runs_say_which_story_engine_and_partner(world) -> None:  # type: ignore[no-untyped-def]
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.editorial import rerun
+    from flows.syndicate import syndicate
+
+    c, _, _ = world
+    run_id = syndicate(return_state=True).state_details.flow_run_id
+    story = sorted(c.stories.list_ids())[0]
+    partner = c.settings.partners[0].id
+    rerun_id = rerun(story_id=story, partner=partner, return_state=True).state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
+        again = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[rerun_id])))
+    story_runs = [r for r in runs if r.name.startswith("story-")]
+    assert {r.name for r in story_runs} == {f"story-{s}" for s in c.stories.list_ids()}
+    assert all("engine:libre" in r.tags and f"partner:{partner}" in r.tags for r in story_runs)
+    names = {r.name for r in again}
+    assert f"localize-{story}-all" in names and f"deliver-{story}-{partner}" in names
+    assert any(f"partner:{partner}" in r.tags for r in again if r.name.startswith("deliver-"))

@@ -44,7 +44,7 @@ def build_story(source: str, **fields: Any) -> Story:
     if not body and status is Status.usable:
         raise WireError(source, "empty body: no paragraphs in the story")
     if not fields.get("language"):
-        raise WireError(source, "no language given")
+        fields["language"] = "und"  # undeclared (BCP 47): language routing detects it from the body
     fields = {k: v for k, v in fields.items() if v is not None or k in {"embargoed"}}
     try:
         return Story(**fields)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from xml.etree.ElementTree import Element
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, finish_blocks, language_tag, make_dateline, strip_leading_dateline,
+    blocks_from_xml, clean, finish_blocks, is_signoff, language_tag, make_dateline, split_dateline_prefix,
+    strip_leading_dateline,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
-from newsroom.model import Story, Subject
+from newsroom.model import Block, Story, Subject
 
 _URN = re.compile(r"^urn:newsml:([^:]+):([^:]+):([^:]+)(?::(\d+))?$", re.I)
 
@@ -65,11 +67,18 @@ class NITFParser:
         holder, year = attr(copyright_el, "holder"), attr(copyright_el, "year")
         dl_el = child(bhead, "dateline")
         city = text_of(first(dl_el, "location")) or text_of(first(dl_el, "city"))
-        dateline = make_dateline(text_of(dl_el), city)
-        bylines = [text_of(b) for b in children(bhead, "byline")]
+        # <dateline> often holds only <story.date>: a timestamp is not a dateline.
+        dl_text = " ".join(t for t in (text_of(c) for c in children(dl_el, "location")) if t) or _dateline_text(dl_el)
+        dateline = make_dateline(dl_text, city)
+        bylines = [b for b in (text_of(b) for b in children(bhead, "byline")) if b and not is_signoff(b)]
         creators = tuple(n for n in (text_of(p) for b in children(bhead, "byline") for p in descendants(b, "person")) if n)
-        blocks = strip_leading_dateline(blocks_from_xml(child(body, "body.content")), dateline)
-        language = language_tag(attr(root, "xml:lang") or attr(body, "xml:lang") or attr(child(body, "body.content"), "xml:lang"))
+        blocks = blocks_from_xml(child(body, "body.content"))
+        if dateline is None and blocks:
+            lead, rest = split_dateline_prefix(blocks[0].text)
+            if lead is not None:
+                dateline, blocks = lead, ([Block(text=rest)] if rest else []) + blocks[1:]
+        blocks = strip_leading_dateline(blocks, dateline)
+        language = language_tag(attr(root, "xml:lang") or attr(root, "baselang") or attr(body, "xml:lang") or attr(child(body, "body.content"), "xml:lang"))
         if not language:
             meta_lang = next((attr(m, "content") for m in children(head, "meta") if attr(m, "name") in {"language", "lang"}), None)
             language = language_tag(meta_lang)
@@ -79,10 +88,23 @@ class NITFParser:
             slugline=attr(child(docdata, "du-key"), "key"), dateline=dateline, body=finish_blocks(blocks),
             creators=creators, byline=next((b for b in bylines if b), None),
             credit_line=text_of(child(bhead, "distributor")),
-            copyright_line=(f"© {year} {holder}" if year and holder else holder), status=status,
+            copyright_line=(f"© {year} {holder}" if year and holder else holder)
+            or text_of(first(bhead, "rights.owner")), status=status,
             signal=derive_signal(status, version, ednote),
             embargoed=released if released and (issued is None or released > issued) else None,
             urgency=int(urg) if urg and urg.isdigit() else None, subjects=tuple(subjects), keywords=keywords,
             advisory=ednote, first_created=issued, version_created=issued, source_uri=id_string,
             source_format="nitf",
         )]
+
+
+def _dateline_text(el: Element | None) -> str | None:
+    """The dateline's own words, without <story.date> (EFE and others put only a timestamp there)."""
+    if el is None:
+        return None
+    parts = [el.text or ""]
+    for sub in el:
+        if not str(sub.tag).endswith("story.date"):
+            parts.append("".join(sub.itertext()))
+        parts.append(sub.tail or "")
+    return " ".join(" ".join(parts).split()) or None

@@ -242,7 +242,8 @@ def language_tag(value: str | None) -> str | None:
 # "SAN FRANCISCO - ", "JAKARTA (AFP) - ", "GROSSETO, Italy (AP) -- ", "Paris, Nov 20, 2023 (AFP) - "
 _LEAD_DATELINE = re.compile(
     r"^(?P<dl>(?P<city>[A-Z][A-Z.'’ ]{1,40}[A-Z.])(?:,\s*[A-Za-z0-9.,' ]{1,40}?)?(?:\s*\([A-Za-z]{2,10}\))?)\s*[-–—]{1,2}\s+(?=\S)"
-    r"|^(?P<dl2>(?P<city2>[A-Z][\w.'’ ]{1,40}),[^()\n]{1,60}\((?:AFP|AP|Reuters|ANTARA|dpa)\))\s*[-–—]{1,2}\s+(?=\S)")
+    r"|^(?P<dl2>(?P<city2>[A-Z][\w.'’ ]{1,40}),[^()\n]{1,60}\((?:AFP|AP|Reuters|ANTARA|dpa|EFE|ANSA|Xinhua|Bernama|Yonhap|Kyodo)\))"
+    r"\.?\s*[-–—]{1,2}\s+(?=\S)")
 
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:

@@ -42,6 +42,17 @@ def _is_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
+def ninjs_items(doc: object) -> list[dict]:
+    """ninjs objects in a document: one object, a JSON array of them, or a feed page {"items": […]}."""
+    if isinstance(doc, dict) and _NINJS_KEYS & set(doc):
+        return [doc]
+    if isinstance(doc, dict):
+        doc = next((doc[k] for k in ("items", "item", "data") if isinstance(doc.get(k), list)), None)
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) and _NINJS_KEYS & set(d) for d in doc):
+        return doc
+    return []
+
+
 def detect_format(data: bytes, source: str = "<bytes>") -> str:
     """One of "newsml12", "newsml-g2", "nitf", "ninjs", "plain"; anything else raises `WireError`."""
     if not data or not data.strip():
@@ -55,7 +66,7 @@ def detect_format(data: bytes, source: str = "<bytes>") -> str:
             doc = json.loads(head.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise WireError(source, f"looks like JSON but does not parse: {str(exc)[:120]}") from exc
-        if isinstance(doc, dict) and _NINJS_KEYS & set(doc):
+        if ninjs_items(doc):
             return "ninjs"
         raise WireError(source, "JSON that is not a ninjs object (no uri/headline/body fields)")
     if stripped.startswith(b"<"):

@@ -10,6 +10,7 @@ from typing import Any
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
+from adapters.wire.detect import ninjs_items
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
     clean, finish_blocks, html_to_blocks, language_tag, make_dateline, split_dateline_prefix,
@@ -37,9 +38,10 @@ class NinjsParser:
             raise WireError(source, f"ninjs must be UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start}") from exc
         except ValueError as exc:
             raise WireError(source, f"malformed JSON: {str(exc)[:160]}") from exc
-        if not isinstance(doc, dict):
-            raise WireError(source, "ninjs document is not a JSON object")
-        return [_story(doc, source)]
+        items = ninjs_items(doc)
+        if not items:
+            raise WireError(source, "JSON that is not a ninjs object (no uri/headline/body fields)")
+        return [_story(item, source) for item in items]
 
 
 def _str(value: Any) -> str | None:

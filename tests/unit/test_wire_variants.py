@@ -37,3 +37,19 @@ def test_newsml12_nested_component_with_bare_bcnitf_paragraphs_in_latin1() -> No
     assert story.language == "en" and story.copyright_line == "© 2024 AFP"
     assert story.dateline is not None and story.dateline.city == "Strasbourg"
     assert [b.text[:11] for b in story.body] == ["Dockworkers", '"This is a ', "The strike "]
+
+
+def test_ninjs_feed_page_and_array_yield_every_item() -> None:
+    import json
+
+    item = json.loads((FIXTURES / "ninjs2.json").read_text())
+    other = {**item, "uri": item["uri"] + "-b"}
+    for doc in ({"total": 2, "items": [item, other]}, [item, other]):
+        stories = parse_wire(json.dumps(doc).encode(), "page.json")
+        assert len({s.story_id for s in stories}) == 2
+    from adapters.errors import WireError
+
+    import pytest
+
+    with pytest.raises(WireError, match="not a ninjs"):
+        parse_wire(json.dumps({"items": [{"foo": 1}]}).encode(), "junk.json")

@@ -34,6 +34,7 @@ def _aware(dt: datetime) -> datetime:
 
 class WorkLog(Protocol):
     def enqueue(self, story_id: str, version: int, lease_seconds: float) -> None: ...
+    def ensure(self, story_id: str, version: int, lease_seconds: float) -> bool: ...
     def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]: ...
     def done(self, story_id: str, version: int) -> None: ...
     def pending(self) -> list[tuple[str, int]]: ...
@@ -59,6 +60,15 @@ class SqlWorkLog:
                         conn.execute(work.insert().values(story_id=story_id, **values))
                 except IntegrityError:  # a newer version is already queued: it covers this one
                     pass
+
+    def ensure(self, story_id: str, version: int, lease_seconds: float) -> bool:
+        """Queue a revision the log has never seen (a crash between recording and queueing it)."""
+        with self.engine.connect() as conn:
+            known = conn.execute(select(work.c.version).where(work.c.story_id == story_id)).scalar()
+        if known is not None and known >= version:
+            return False
+        self.enqueue(story_id, version, lease_seconds)
+        return True
 
     def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]:
         now = _now()
@@ -97,6 +107,13 @@ class MemoryWorkLog:
         old = self.rows.get(story_id)
         if old is None or old[0] <= version:
             self.rows[story_id] = (version, "pending", _now() + timedelta(seconds=lease_seconds))
+
+    def ensure(self, story_id: str, version: int, lease_seconds: float) -> bool:
+        old = self.rows.get(story_id)
+        if old is not None and old[0] >= version:
+            return False
+        self.enqueue(story_id, version, lease_seconds)
+        return True
 
     def claim_due(self, lease_seconds: float, limit: int = 500) -> list[str]:
         now = _now()

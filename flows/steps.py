@@ -78,6 +78,9 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
             kind = "held"
         if kind in ("new", "update"):
             c.work.enqueue(story.story_id, story.version, c.settings.claim_stale_after)
+        elif kind == "duplicate" and c.work.ensure(story.story_id, story.version, c.settings.claim_stale_after):
+            # Recorded by a run that died before queueing it: this re-offered file finishes the job.
+            kind = "recovered"
         result.stories.append((story.story_id, story.version, kind))
     source.mark_processed(item)
     return result

@@ -29,7 +29,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     changed: dict[str, int] = {}
     # Partners with embargo_policy "deliver" get embargoed copy early (flagged); others wait for release.
     early = any(p.embargo_policy == "deliver" for p in c.settings.partners)
-    wanted = {"new", "update", "held"} if early else {"new", "update"}
+    wanted = {"new", "update", "recovered", "held"} if early else {"new", "update", "recovered"}
     for r in ingested:
         for story_id, version, outcome in r["stories"]:
             if outcome in wanted:

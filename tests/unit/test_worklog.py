@@ -37,3 +37,11 @@ def test_older_revision_never_replaces_a_newer_queued_one(log) -> None:  # type:
     log.enqueue("s1", 3, lease_seconds=0)
     log.enqueue("s1", 2, lease_seconds=0)
     assert log.pending() == [("s1", 3)]
+
+
+def test_ensure_queues_only_revisions_the_log_never_saw(log) -> None:  # type: ignore[no-untyped-def]
+    assert log.ensure("s1", 1, lease_seconds=0) is True  # recorded by a run that died before queueing
+    assert log.pending() == [("s1", 1)]
+    log.done("s1", 1)
+    assert log.ensure("s1", 1, lease_seconds=0) is False  # a plain re-send of finished work
+    assert log.pending() == []

@@ -129,7 +129,8 @@ class SeaweedServer:
             except ProcessLookupError:
                 pass
             try:
-                self.process.wait(timeout=15)
+                # Idle keep-alive connections can hold a graceful shutdown open; 2 s is normal.
+                self.process.wait(timeout=6)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)

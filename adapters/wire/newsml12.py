@@ -35,8 +35,22 @@ class NewsML12Parser:
         items = descendants(root, "NewsItem")
         if not items:
             raise WireError(source, "NewsML envelope holds no NewsItem")
-        stories = [_item(item, source) for item in items]
-        return [s for s in stories if s is not None]
+        stories: list[Story] = []
+        skipped: list[WireError] = []
+        for item in items:
+            try:
+                story = _item(item, source)
+            except WireError as exc:
+                # A picture-only NewsItem beside text items carries no copy of its own: skip just it.
+                if len(items) > 1 and exc.reason.startswith("empty body"):
+                    skipped.append(exc)
+                    continue
+                raise
+            if story is not None:
+                stories.append(story)
+        if not stories and skipped:
+            raise skipped[0]
+        return stories
 
 
 def _formal(el: Element | None) -> str | None:

@@ -53,3 +53,21 @@ def test_ninjs_feed_page_and_array_yield_every_item() -> None:
 
     with pytest.raises(WireError, match="not a ninjs"):
         parse_wire(json.dumps({"items": [{"foo": 1}]}).encode(), "junk.json")
+
+
+def test_picture_only_newsitem_beside_a_text_item_is_skipped_not_fatal() -> None:
+    import re
+
+    import pytest
+
+    from adapters.errors import WireError
+
+    text = (FIXTURES / "newsml12-text-rev1.xml").read_text()
+    start, end = text.index("<NewsItem"), text.index("</NewsItem>") + len("</NewsItem>")
+    photo = re.sub(r"<ContentItem>.*?</ContentItem>",
+                   '<ContentItem Href="x.jpg"><MediaType FormalName="Photo"/></ContentItem>',
+                   text[start:end].replace("TX-PAR", "PH-PAR"), flags=re.S)
+    (story,) = parse_wire((text[:end] + photo + text[end:]).encode(), "two.xml")
+    assert "TX-PAR" in story.item_id
+    with pytest.raises(WireError, match="empty body"):
+        parse_wire((text[:start] + photo + text[end:]).encode(), "photo-only.xml")

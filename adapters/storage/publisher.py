@@ -54,6 +54,9 @@ class ReconcileReport:
         return len(self.repaired) + len(self.removed) + len(self.unrepairable)
 
 
+_UNKNOWN = object()  # "not looked at yet", as opposed to a HEAD that found nothing (None)
+
+
 @dataclass
 class _Tally:
     written: int = 0
@@ -180,21 +183,35 @@ class Publisher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _put(self, store: PartnerStore, key: str, data: bytes, content_type: str, meta: dict[str, str], *,
-             conditional: bool, force: bool, tally: _Tally) -> bool:
-        """Write unless the bucket already holds these exact bytes; conditional where runs may race."""
+             conditional: bool, force: bool, tally: _Tally, head: dict | None | object = _UNKNOWN) -> bool:
+        """Write unless the bucket already holds these exact bytes; conditional where runs may race.
+
+        Immutable objects are created with If-None-Match first and looked at only when the key is
+        taken, so a first delivery costs one request per object instead of two.
+        """
         sha = meta["sha256"]
-        head = store.head(key)
-        if head is not None and head.get("sha256") == sha and not force:
-            return False
-        if head is None and conditional:
+        if conditional and not force and head is _UNKNOWN:
             try:
                 store.put(key, data, content_type, meta, if_none_match=True)
                 tally.written += 1
                 return True
             except PreconditionFailed:
-                head = store.head(key)
-                if head is not None and head.get("sha256") == sha:
-                    return False  # a concurrent run wrote the very same bytes
+                found = store.head(key)
+                if found is not None and found.get("sha256") == sha:
+                    return False  # already there (a rerun, or a concurrent run wrote the same bytes)
+        else:
+            found = store.head(key) if head is _UNKNOWN else head  # type: ignore[assignment]
+            if found is not None and found.get("sha256") == sha and not force:  # type: ignore[union-attr]
+                return False
+            if found is None and conditional:
+                try:
+                    store.put(key, data, content_type, meta, if_none_match=True)
+                    tally.written += 1
+                    return True
+                except PreconditionFailed:
+                    found = store.head(key)
+                    if found is not None and found.get("sha256") == sha:
+                        return False
         store.put(key, data, content_type, meta)
         tally.written += 1
         return True
@@ -211,10 +228,11 @@ class Publisher:
         blobs: dict[str, bytes] = {}
         changed = False
 
-        def write(kind: str, key: str, data: bytes, ctype: str, conditional: bool) -> None:
+        def write(kind: str, key: str, data: bytes, ctype: str, conditional: bool, head: object = _UNKNOWN) -> None:
             nonlocal changed
             m = meta(data, kind)
-            changed |= self._put(store, key, data, ctype, m, conditional=conditional, force=force, tally=tally)
+            changed |= self._put(store, key, data, ctype, m, conditional=conditional, force=force, tally=tally,
+                                 head=head)
             records.append(ObjectRecord(partner.id, sid, lang, ver, kind, key, m["sha256"], ctype,
                                         json.dumps(m, sort_keys=True)))
             blobs[m["sha256"]] = data
@@ -236,7 +254,7 @@ class Publisher:
             if held > ver or (current.get("pubstatus") == "canceled" and held >= ver):
                 is_current = False  # an older revision arrived late: keep it, never move latest backwards
         if is_current:
-            write("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], False)
+            write("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], False, head=current)
         feed = tally.feed
         # `tally` outlives retries: objects written by an earlier attempt still need their feed line,
         # and a line already written by an earlier attempt is never written twice.

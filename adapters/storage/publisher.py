@@ -189,30 +189,30 @@ class Publisher:
         Immutable objects are created with If-None-Match first and looked at only when the key is
         taken, so a first delivery costs one request per object instead of two.
         """
-        sha = meta["sha256"]
         if conditional and not force and head is _UNKNOWN:
-            try:
-                store.put(key, data, content_type, meta, if_none_match=True)
-                tally.written += 1
-                return True
-            except PreconditionFailed:
-                found = store.head(key)
-                if found is not None and found.get("sha256") == sha:
-                    return False  # already there (a rerun, or a concurrent run wrote the same bytes)
+            created = self._create(store, key, data, content_type, meta, tally)
+            if created is not None:
+                return created
         else:
-            found = store.head(key) if head is _UNKNOWN else head  # type: ignore[assignment]
-            if found is not None and found.get("sha256") == sha and not force:  # type: ignore[union-attr]
+            found = store.head(key) if head is _UNKNOWN else head
+            if isinstance(found, dict) and found.get("sha256") == meta["sha256"] and not force:
                 return False
             if found is None and conditional:
-                try:
-                    store.put(key, data, content_type, meta, if_none_match=True)
-                    tally.written += 1
-                    return True
-                except PreconditionFailed:
-                    found = store.head(key)
-                    if found is not None and found.get("sha256") == sha:
-                        return False
+                created = self._create(store, key, data, content_type, meta, tally)
+                if created is not None:
+                    return created
         store.put(key, data, content_type, meta)
+        tally.written += 1
+        return True
+
+    def _create(self, store: PartnerStore, key: str, data: bytes, content_type: str, meta: dict[str, str],
+                tally: _Tally) -> bool | None:
+        """If-None-Match put: True written, False these bytes are already there, None other bytes are."""
+        try:
+            store.put(key, data, content_type, meta, if_none_match=True)
+        except PreconditionFailed:
+            found = store.head(key)
+            return False if found is not None and found.get("sha256") == meta["sha256"] else None
         tally.written += 1
         return True
 

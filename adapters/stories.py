@@ -34,6 +34,14 @@ stories_table = Table(
     Column("body", Text, nullable=False),
 )
 
+files_table = Table(
+    "wire_files",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 of the file's bytes
+    Column("stories", Text, nullable=False),  # space-separated story_id@version it yielded
+    Column("seen_ts", Float, nullable=False),
+)
+
 OutcomeKind = Literal["new", "update", "duplicate", "stale"]
 
 
@@ -62,6 +70,27 @@ def _ts(dt: datetime | None) -> float | None:
 
 class StoryStore:
     """SQLAlchemy-backed ledger (SQLite or PostgreSQL); safe for concurrent writers."""
+
+    def seen_file(self, digest: str) -> list[tuple[str, int]] | None:
+        """The stories a byte-identical file already yielded, or None if it was never fully ingested."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(files_table.c.stories).where(files_table.c.digest == digest)).first()
+        if row is None:
+            return None
+        out = []
+        for part in row[0].split():
+            sid, _, ver = part.rpartition("@")
+            out.append((sid, int(ver)))
+        return out
+
+    def remember_file(self, digest: str, stories: list[tuple[str, int]]) -> None:
+        """Called once a file is fully ingested, so a re-send is a no-op without parsing it again."""
+        value = " ".join(f"{sid}@{ver}" for sid, ver in stories)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(files_table.insert().values(digest=digest, stories=value, seen_ts=time.time()))
+        except IntegrityError:
+            pass  # a concurrent run remembered it first
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

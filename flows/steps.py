@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,12 @@ def _already_have(c: Container, story: Story) -> bool:
 def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResult:
     """Parse, check and record one claimed file; a bad file is quarantined and never stops the run."""
     result = IngestResult(file=f"{item.source}/{item.name}")
+    digest = hashlib.sha256(item.data).hexdigest()
+    seen = c.stories.seen_file(digest)
+    if seen is not None:  # a byte-identical re-send of a fully ingested file: nothing to do
+        result.stories = [(sid, ver, "duplicate") for sid, ver in seen]
+        source.mark_processed(item)
+        return result
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
         stories = [s if _already_have(c, s) else _check_language(s) for s in stories]
@@ -82,6 +89,7 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
             # Recorded by a run that died before queueing it: this re-offered file finishes the job.
             kind = "recovered"
         result.stories.append((story.story_id, story.version, kind))
+    c.stories.remember_file(digest, [(sid, ver) for sid, ver, _ in result.stories])
     source.mark_processed(item)
     return result
 

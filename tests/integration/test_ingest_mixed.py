@@ -98,3 +98,20 @@ def test_embargoed_story_is_held_until_release(container, tmp_path: Path) -> Non
         assert steps.release_embargoes(container, story.embargoed + timedelta(seconds=2)) == []
     else:  # a fixture embargo already in the past is simply deliverable
         assert kind == "new"
+
+
+def test_byte_identical_resend_is_a_no_op_without_parsing(container, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(FIXTURES / "newsml12-text-rev1.xml", inbox / "a.xml")
+    ((sid, version, kind),) = [s for r in _ingest_all(container, inbox).values() for s in r.stories]
+    assert kind == "new"
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a byte-identical re-send must not be parsed again")
+
+    monkeypatch.setattr(steps, "parse_wire", boom)
+    shutil.copy2(FIXTURES / "newsml12-text-rev1.xml", inbox / "a-resent.xml")
+    results = _ingest_all(container, inbox)
+    assert results["a-resent.xml"].stories == [(sid, version, "duplicate")]
+    assert (inbox / "processed" / "a-resent.xml").exists()

@@ -230,7 +230,8 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
                 pictures.append(PictureFile(name=r.href, data=data, content_type=r.content_type))
                 hrefs[r.href] = f"pictures/{r.href}"
     uri = f"urn:kawat:{article.story_id}:{article.language}"
-    files = {"ninjs": _json(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs))}
+    files = {"ninjs": _json(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
+                                     photo_credit=photo_credits, outlet=c.settings.outlet))}
     if "html" in partner.formats:
         files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits).encode()
     if "text" in partner.formats:

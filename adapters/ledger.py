@@ -180,6 +180,8 @@ class DeliveryLedger:
                 )
 
     def mark_failed(self, partner: str, story_id: str, language: str, version: int, error: str) -> None:
+        """Also for deliveries that failed before any claim (bad credentials): resend-failed must see them."""
+        self._ensure(partner, story_id, language, version, DeliveryState.failed)
         self._set(partner, story_id, language, version, DeliveryState.failed, last_error=error[:2000])
 
     def mark_held(self, partner: str, story_id: str, language: str, version: int, *, checksum: str) -> None:

@@ -310,6 +310,7 @@ def deliver_one(
         return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
     except KawatError as exc:
         log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
+        c.ledger.mark_failed(partner.id, story.story_id, lang, story.version, str(exc))
         return DeliveryRecord(**base, state="failed", detail=str(exc))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,5 +57,30 @@ def test_hold_partner_waits_for_release_deliver_partner_gets_flagged_copy(tmp_pa
         assert states[hold_cfg.id] == "delivered"
         assert states[early_cfg.id] in ("unchanged", "delivered")
         assert any(k.endswith("latest.json") for k in _keys(seaweed, report, hold_cfg))
+    finally:
+        set_container(None)
+
+
+def test_missing_partner_credentials_fail_visibly_and_resend_recovers(tmp_path: Path, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A delivery that fails before reaching S3 is still in the ledger, so resend-failed retries it."""
+    settings = kawat_env.make_settings(tmp_path, seaweed, partners=kawat_env.partner_configs(1, languages=[["id"]]),
+                                       engine="dry-run", samples=False)
+    kawat_env.provision_partners(seaweed, settings)
+    access = os.environ.pop("KAWAT_TEST_WRITER_ACCESS_KEY")
+    c = kawat_env.install(settings)
+    try:
+        source = MemorySource(name="m")
+        sample = kawat_env.SAMPLES / "afp-en-shipping-green-fleet.xml"
+        source.add(sample.name, sample.read_bytes())
+        ((story_id, _, _),) = steps.ingest_file(c, source, source.poll()[0]).stories
+        steps.localize(c, story_id)
+        (rec,) = steps.deliver(c, story_id, run_id="no-creds")
+        assert rec.state == "failed" and "KAWAT_TEST_WRITER_ACCESS_KEY" in (rec.detail or "")
+        (row,) = c.ledger.failed()
+        assert row.story_id == story_id and "KAWAT_TEST_WRITER_ACCESS_KEY" in (row.last_error or "")
+
+        monkeypatch.setenv("KAWAT_TEST_WRITER_ACCESS_KEY", access)
+        (rec,) = steps.deliver(c, story_id, run_id="resend")
+        assert rec.state == "delivered" and not c.ledger.failed()
     finally:
         set_container(None)

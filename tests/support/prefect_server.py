@@ -163,7 +163,12 @@ class Api:
         self.http.close()
 
     def _json(self, method: str, path: str, **kw: Any) -> Any:
-        r = self.http.request(method, path, **kw)
+        # Like Prefect's own client (and the UI): a busy SQLite-backed server answers 503; try again.
+        for attempt in range(6):
+            r = self.http.request(method, path, **kw)
+            if r.status_code not in (429, 502, 503) or attempt == 5:
+                break
+            time.sleep(0.5 * 2 ** attempt)
         r.raise_for_status()
         return r.json() if r.content else None
 

@@ -162,18 +162,22 @@ class Api:
     def close(self) -> None:
         self.http.close()
 
-    def _json(self, method: str, path: str, **kw: Any) -> Any:
+    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
         # Like Prefect's own client (and the UI): a busy SQLite-backed server answers 503; try again.
         for attempt in range(6):
             r = self.http.request(method, path, **kw)
-            if r.status_code not in (429, 502, 503) or attempt == 5:
-                break
+            if r.status_code not in (429, 502, 503):
+                return r
             time.sleep(0.5 * 2 ** attempt)
+        return r
+
+    def _json(self, method: str, path: str, **kw: Any) -> Any:
+        r = self._request(method, path, **kw)
         r.raise_for_status()
         return r.json() if r.content else None
 
     def deployment(self, flow: str, name: str) -> dict | None:
-        r = self.http.get(f"deployments/name/{flow}/{name}")
+        r = self._request("GET", f"deployments/name/{flow}/{name}")
         if r.status_code == 404:
             return None
         r.raise_for_status()

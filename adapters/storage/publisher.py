@@ -111,9 +111,10 @@ class Publisher:
         # A delivery that was started before (crash, failure) may have written every object but not
         # the feed line: it must still be announced even though nothing changes now.
         resume = row is not None and row.state in (DeliveryState.pending, DeliveryState.failed)
+        since = row.created_at if resume and row is not None else None
         try:
             key, feed, is_current = self._retrying(
-                lambda: self._write(partner, store, pub, run_id, force, tally, announce=resume))
+                lambda: self._write(partner, store, pub, run_id, force, tally, announce=resume, since=since))
         except KawatError as exc:
             self.ledger.mark_failed(partner.id, pub.story_id, pub.language, pub.version, str(exc))
             log.warning("delivery %s/%s v%s to %s failed: %s", pub.story_id, pub.language, pub.version,
@@ -217,7 +218,7 @@ class Publisher:
         return True
 
     def _write(self, partner: PartnerConfig, store: PartnerStore, pub: Publication, run_id: str, force: bool,
-               tally: _Tally, *, announce: bool = False) -> tuple[str, str | None, bool]:
+               tally: _Tally, *, announce: bool = False, since: datetime | None = None) -> tuple[str, str | None, bool]:
         p, lang, when, sid, ver = partner.prefix, pub.language, pub.published, pub.story_id, pub.version
 
         def meta(data: bytes, kind: str) -> dict[str, str]:
@@ -258,12 +259,37 @@ class Publisher:
         feed = tally.feed
         # `tally` outlives retries: objects written by an earlier attempt still need their feed line,
         # and a line already written by an earlier attempt is never written twice.
+        if feed is None and announce and not changed and tally.written == 0 and since is not None:
+            # Resuming a crashed delivery whose objects are all there: it may have announced itself too.
+            feed = tally.feed = self._announced(store, partner, pub, since)
         if feed is None and (changed or announce or tally.written > 0):
             line = contract.feed_line(sid, ver, lang, version_key, pub.pubstatus, at=self.clock(),
                                       checksum=sha256_hex(pub.files["ninjs"]), signal=pub.signal)
             feed = tally.feed = self._append_feed(store, partner, [line], run_id, tally)
         self.ledger.record_objects(records, blobs)
         return version_key, feed, is_current
+
+    def _announced(self, store: PartnerStore, partner: PartnerConfig, pub: Publication, since: datetime) -> str | None:
+        """The feed object (written since the delivery was claimed) that already carries this change."""
+        digest = sha256_hex(pub.files["ninjs"])
+        first = since - timedelta(minutes=1)
+        probe = contract.feed_key(partner.prefix, first, "probe")
+        feed_root, stamp = probe.rsplit("/", 4)[0], probe.rsplit("/", 1)[1].split("-", 1)[0]
+        day = first.date()
+        while day <= self.clock().date():
+            for key in store.list(f"{feed_root}/{day:%Y}/{day:%m}/{day:%d}/"):
+                if key.rsplit("/", 1)[1][: len(stamp)] < stamp:
+                    continue
+                for line in (store.get(key) or b"").decode("utf-8", "replace").splitlines():
+                    try:
+                        item = json.loads(line)
+                    except ValueError:
+                        continue
+                    if (item.get("story"), item.get("version"), item.get("lang"), item.get("sha256")) == (
+                            pub.story_id, pub.version, pub.language, digest):
+                        return key
+            day += timedelta(days=1)
+        return None
 
     def _append_feed(self, store: PartnerStore, partner: PartnerConfig, lines: list[str], run_id: str,
                      tally: _Tally) -> str:

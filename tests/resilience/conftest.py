@@ -36,11 +36,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
     ]
-    for name in sorted(RESULTS):
-        row = RESULTS[name]
-        lines.append("| " + " | ".join(str(row.get(c, "")).replace("|", "/") for c in COLUMNS) + " |")
+    rows = _previous_rows()  # a partial run (one scenario) keeps the other scenarios' last figures
+    for name, row in RESULTS.items():
+        rows[name] = "| " + " | ".join(str(row.get(c, "")).replace("|", "/") for c in COLUMNS) + " |"
+    lines += [rows[name] for name in sorted(rows)]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines) + "\n")
+
+
+def _previous_rows() -> dict[str, str]:
+    """Scenario name → its table row from the report on disk."""
+    if not REPORT.exists():
+        return {}
+    rows = {}
+    for line in REPORT.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and cells and cells[0] not in ("scenario", "") and not set(cells[0]) <= {"-"}:
+            rows[cells[0]] = line
+    return rows
 
 
 class _Collect(logging.Handler):

@@ -182,3 +182,36 @@ def test_reconcile_restores_deleted_and_tampered_objects(publisher: Publisher) -
     assert set(report.repaired) == {out.key, pic}
     assert store.objects[out.key].data == original
     assert publisher.reconcile(p, store).drift == 0
+
+
+def test_resumed_delivery_does_not_announce_a_change_twice(tmp_path) -> None:
+    """Killed after its feed line landed but before the ledger said so: the resume finds the line."""
+    store = MemoryPartnerStore()
+    first = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'a.db'}")), wait_initial=0, wait_max=0)
+    assert first.deliver(partner(), store, pub(), run_id="crashed").state == "delivered"
+    feeds = [k for k in store.list("kawat/feed/")]
+    assert len(feeds) == 1
+
+    # The crashed run's ledger: the row is still `pending` (claimed, never marked delivered).
+    ledger = DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'b.db'}"), lease=timedelta(0))
+    p = pub()
+    assert ledger.claim("tempo", p.story_id, p.language, p.version)
+    resumed = Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, p, run_id="rerun")
+    assert resumed.state == "delivered" and resumed.objects_written == 0
+    assert [k for k in store.list("kawat/feed/")] == feeds, "the change was already announced"
+    assert ledger.get("tempo", p.story_id, p.language, p.version).state == DeliveryState.delivered
+
+
+def test_resumed_delivery_announces_when_the_crash_came_before_the_feed(tmp_path) -> None:
+    store = MemoryPartnerStore()
+    first = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'a.db'}")), wait_initial=0, wait_max=0)
+    first.deliver(partner(), store, pub(), run_id="crashed")
+    for key in list(store.list("kawat/feed/")):
+        store.delete(key)  # the objects landed, the feed put never happened
+
+    ledger = DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'b.db'}"), lease=timedelta(0))
+    p = pub()
+    assert ledger.claim("tempo", p.story_id, p.language, p.version)
+    Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, p, run_id="rerun")
+    (feed,) = list(store.list("kawat/feed/"))
+    assert json.loads(store.get(feed).decode().splitlines()[0])["story"] == p.story_id

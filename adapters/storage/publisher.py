@@ -62,6 +62,7 @@ class _Tally:
     written: int = 0
     deleted: int = 0
     feed: str | None = None  # the feed object this delivery already announced itself in
+    feed_attempt: tuple[str, bytes] | None = None  # key and body of a feed put whose outcome is unknown
 
 
 def _utcnow() -> datetime:
@@ -293,12 +294,17 @@ class Publisher:
 
     def _append_feed(self, store: PartnerStore, partner: PartnerConfig, lines: list[str], run_id: str,
                      tally: _Tally) -> str:
-        """A new small NDJSON object per change set; never overwrite one (IfNoneMatch), bump the time on a clash."""
-        body = contract.feed_document(lines)
-        when = self.clock()
+        """A new small NDJSON object per change set; never overwrite one (IfNoneMatch), bump the time on a clash.
+
+        The key and body of an attempt are kept in `tally`: when a put's answer is lost (reset,
+        timeout) the retry re-puts the same object, so the change is announced once.
+        """
+        if tally.feed_attempt is None:
+            body = contract.feed_document(lines)
+            tally.feed_attempt = (contract.feed_key(partner.prefix, self.clock(), run_id), body)
+        key, body = tally.feed_attempt
         meta = {"sha256": sha256_hex(body), "kind": "feed", "lines": str(len(lines))}
         for _ in range(20):
-            key = contract.feed_key(partner.prefix, when, run_id)
             try:
                 store.put(key, body, "application/x-ndjson", meta, if_none_match=True)
                 tally.written += 1
@@ -307,7 +313,8 @@ class Publisher:
                 head = store.head(key)
                 if head is not None and head.get("sha256") == meta["sha256"]:
                     return key  # our own put landed but its answer was lost: already announced
-                when += timedelta(microseconds=1)
+                key = contract.feed_key(partner.prefix, self.clock() + timedelta(microseconds=1), run_id)
+                tally.feed_attempt = (key, body)
         raise PermanentError(f"could not find a free feed key for run {run_id!r}")
 
     def _story_dirs(self, partner: PartnerConfig, store: PartnerStore, story_id: str, language: str) -> set[str]:

@@ -46,7 +46,8 @@ def test_s3_faults_everything_delivered_once_nothing_partial(tmp_path, seaweed, 
     assert a.duplicate_latest == 0
     assert failed == [], failed[:3]
     assert a.unstored == [], a.unstored[:5]
-    # Missing/duplicated feed lines under random faults: asserted deterministically in the tests below.
+    assert a.duplicate_feed_lines == 0, a.duplicated()
+    assert a.missing_feed_lines == [], a.missing_feed_lines[:5]
     assert all(n == 1 for n in a.ledger_delivered.values())
     assert sum(r.drift for r in drift) == 0, [r for r in drift if r.drift]
 

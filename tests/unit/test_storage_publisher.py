@@ -215,3 +215,21 @@ def test_resumed_delivery_announces_when_the_crash_came_before_the_feed(tmp_path
     Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, p, run_id="rerun")
     (feed,) = list(store.list("kawat/feed/"))
     assert json.loads(store.get(feed).decode().splitlines()[0])["story"] == p.story_id
+
+
+def test_feed_put_whose_answer_is_lost_is_not_written_twice_on_retry(publisher) -> None:
+    """The put lands but the client sees a connection reset: the retry must reuse the same feed object."""
+
+    class LosesFeedAnswers(MemoryPartnerStore):
+        lost = 0
+
+        def put(self, key, data, content_type, metadata, *, if_none_match=False):  # type: ignore[no-untyped-def]
+            etag = super().put(key, data, content_type, metadata, if_none_match=if_none_match)
+            if "/feed/" in key and not self.lost:
+                self.lost += 1
+                raise TransientError("connection reset after the put landed")
+            return etag
+
+    store = LosesFeedAnswers()
+    assert publisher.deliver(partner(), store, pub(), run_id="r").state == "delivered"
+    assert len(list(store.list("kawat/feed/"))) == 1

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Kawat: wire translation and syndication.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Kawat: wire translation and syndication.")
 glossary_app = typer.Typer(no_args_is_help=True, help="Term base: lint, import, export.")
 tm_app = typer.Typer(no_args_is_help=True, help="Translation memory: TMX import/export.")
 partners_app = typer.Typer(no_args_is_help=True, help="Partner buckets and access.")
@@ -328,9 +329,16 @@ def partners_provision(
             out.print(f"  {pid}: access key {ident.access_key}  secret {ident.secret_key}  (hand over securely)")
 
 
-def main() -> None:  # pragma: no cover - console script shim
-    app()
+def main() -> None:
+    """Console entry point: our own errors (bad config, missing credentials) are one line, exit 2."""
+    from adapters.errors import KawatError
+
+    try:
+        app()
+    except KawatError as exc:
+        print(f"kawat: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -131,3 +131,16 @@ prefix = "kawat"
     from tests.support.s3 import client_for
 
     assert client_for(seaweed, ADMIN).head_bucket(Bucket=f"cli-a-{tag}")
+
+
+def test_a_broken_config_is_one_clear_line_and_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flows.cli import main
+
+    bad = tmp_path / "kawat.toml"
+    bad.write_text("[kawat\nengine = google\n")
+    monkeypatch.setattr("sys.argv", ["kawat", "deliveries", "--config", str(bad)])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kawat: ") and str(bad) in err[0]

@@ -76,13 +76,10 @@ def translate(
     config: Optional[Path] = ConfigOpt,
 ) -> None:
     """Print the localized article as ninjs 2.2 JSON, without storing or delivering it."""
-    from datetime import UTC, datetime
-
     from adapters.errors import KawatError, WireError
-    from adapters.language import check_output, route
     from adapters.wire import parse_wire
+    from flows import steps
     from newsroom.credits import credit_lines
-    from newsroom.pipeline import LocalizeOptions, localize_story
     from newsroom.render import to_ninjs
 
     if to not in ("en", "id"):
@@ -94,18 +91,9 @@ def translate(
     except WireError as exc:
         print(f"{file}: {exc.reason}", file=sys.stderr)
         raise typer.Exit(2) from None
-    chain = c.chain(engine)
     for story in stories:
         try:
-            r = route(story.body_text or story.headline, story.language)
-            article = localize_story(
-                story, source=r.source, target=to, glossary=c.glossary,
-                translate=lambda t, s, g: c.translation.translate(
-                    t, s, g, chain=chain, glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(s, g)),
-                check_language=check_output, now=datetime.now(UTC),
-                options=LocalizeOptions(editor=c.settings.editor, translator=c.settings.translator,
-                                        gate=c.settings.glossary_gate),
-            )
+            article = steps.translate_story(c, steps.check_language(story), to, engine)
         except KawatError as exc:
             console.print(f"[red]{file}: {exc}[/red]")
             raise typer.Exit(1) from None

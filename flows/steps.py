@@ -16,7 +16,7 @@ from flows.bootstrap import Container
 from flows.settings import PartnerConfig
 from newsroom.contract import Publication, PictureFile
 from newsroom.credits import credit_lines, photo_credit_line
-from newsroom.model import LocalizedArticle, ReviewState, Status, Story
+from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
 
@@ -39,7 +39,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _check_language(story: Story) -> Story:
+def check_language(story: Story) -> Story:
     """langdetect on the body confirms (or corrects) the feed's language; other languages are refused."""
     r = route((story.body_text or story.headline)[:LANGUAGE_SAMPLE], story.language)
     if r.note:
@@ -64,7 +64,7 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
         return result
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
-        stories = [s if _already_have(c, s) else _check_language(s) for s in stories]
+        stories = [s if _already_have(c, s) else check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
         reason = exc.reason if isinstance(exc, WireError) else str(exc)
         log.warning("quarantined %s: %s", result.file, reason)
@@ -162,6 +162,27 @@ def _options(c: Container) -> LocalizeOptions:
     return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
 
 
+def translate_story(c: Container, story: Story, target: str, engine: str | None = None) -> LocalizedArticle:
+    """One story into one language through the engine chain; embargoed copy only to confidential engines."""
+    if target == story.language:
+        return _identity_article(story, now_utc(), c)
+    chain = c.chain(engine)
+    confidential = bool(story.embargoed and story.embargoed > now_utc())
+
+    def translate(texts, source, tgt):  # type: ignore[no-untyped-def]
+        return c.translation.translate(
+            texts, source, tgt, chain=chain, confidential_only=confidential,
+            glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(source, tgt),
+        )
+
+    native = bool(getattr(c.translation.engines.get(chain[0]), "native_glossary", False))
+    return localize_story(
+        story, source=story.language, target=target, glossary=c.glossary, translate=translate,
+        check_language=check_output, now=now_utc(), options=_options(c), native_glossary=native,
+        recall=lambda texts, s, t: c.tm.lookup(texts, s, t, "human", None),
+    )
+
+
 def localize(
     c: Container, story_id: str, target: str | None = None, engine: str | None = None, force: bool = False,
 ) -> list[LocalizedArticle]:
@@ -169,31 +190,13 @@ def localize(
     story = get_story(c, story_id)
     targets = [target] if target else wanted_languages(c, story)
     out = []
-    chain = c.chain(engine)
-    confidential = bool(story.embargoed and story.embargoed > now_utc())
     for lang in targets:
         existing = c.articles.get(story.story_id, lang, story.version)
         if (existing and not force and existing.provenance.glossary_version in (c.glossary.version, None)
                 and existing.review != ReviewState.failed):
             out.append(existing)
             continue
-        if lang == story.language:
-            article = _identity_article(story, now_utc(), c)
-        else:
-            first = chain[0]
-
-            def translate(texts, source, tgt):  # type: ignore[no-untyped-def]
-                return c.translation.translate(
-                    texts, source, tgt, chain=chain, confidential_only=confidential,
-                    glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(source, tgt),
-                )
-
-            native = bool(getattr(c.translation.engines.get(first), "native_glossary", False))
-            article = localize_story(
-                story, source=story.language, target=lang, glossary=c.glossary, translate=translate,
-                check_language=check_output, now=now_utc(), options=_options(c), native_glossary=native,
-                recall=lambda texts, s, t: c.tm.lookup(texts, s, t, "human", None),
-            )
+        article = translate_story(c, story, lang, engine)
         c.articles.save(article)
         out.append(article)
     return out
@@ -317,11 +320,8 @@ def deliver_one(
 def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:
     """Withdraw a story from every partner now, whatever the feed says later."""
     story = get_story(c, story_id)
-    killed = story.model_copy(update={"status": Status.canceled, "advisory": reason,
+    killed = story.model_copy(update={"status": Status.canceled, "signal": Signal.kill, "advisory": reason,
                                       "version": story.version + 1})
-    from newsroom.model import Signal
-
-    killed = killed.model_copy(update={"signal": Signal.kill})
     c.stories.record(killed)
     records = []
     for partner in c.settings.partners:

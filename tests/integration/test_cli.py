@@ -144,3 +144,15 @@ def test_a_broken_config_is_one_clear_line_and_exit_2(tmp_path: Path, monkeypatc
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kawat: ") and str(bad) in err[0]
+
+
+def test_translate_never_sends_embargoed_copy_to_a_public_engine(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    release = (datetime.now(UTC) + timedelta(hours=3)).strftime("%Y%m%dT%H%M%SZ").encode()
+    wire = tmp_path / "embargoed.xml"
+    wire.write_bytes((FIXTURES / "newsml12-embargoed.xml").read_bytes().replace(b"20240305T130000Z", release))
+    public = runner.invoke(app, ["translate", str(wire), "--to", "id", "--engine", "google"])
+    assert public.exit_code == 1 and "confidential" in public.output.lower()
+    private = runner.invoke(app, ["translate", str(wire), "--to", "id", "--engine", "dry-run"])
+    assert private.exit_code == 0, private.output

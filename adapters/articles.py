@@ -31,6 +31,7 @@ class ArticleRepository(Protocol):
     def save(self, article: LocalizedArticle) -> None: ...
     def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None: ...
     def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]: ...
+    def other_glossary(self, version: str) -> list[tuple[str, str, str]]: ...
 
 
 class SqlArticleStore:
@@ -86,6 +87,11 @@ def _other_glossary_query(version: str):  # type: ignore[no-untyped-def]
 
 class MemoryArticleStore:
     """Fake for unit tests."""
+
+    def other_glossary(self, version: str) -> list[tuple[str, str, str]]:
+        found = {(a.story_id, a.language, a.provenance.glossary_version) for a in self.rows.values()
+                 if a.provenance.glossary_version not in (None, version)}
+        return sorted(found)  # type: ignore[arg-type]
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, int], LocalizedArticle] = {}

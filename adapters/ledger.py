@@ -254,17 +254,24 @@ class DeliveryLedger:
     # -- objects and blobs (for reconcile) ----------------------------------------------------
     def record_objects(self, records: Iterable[ObjectRecord], contents: dict[str, bytes]) -> None:
         """Remember what was written (by key) and keep the bytes, content-addressed, for repairs."""
-        records = list(records)
+        records = list({(r.partner, r.key): r for r in records}.values())  # the last record of a key wins
+        for sha, data in contents.items():
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise ValueError("blob digest mismatch")
         with self.engine.begin() as conn:
-            for sha, data in contents.items():
-                if hashlib.sha256(data).hexdigest() != sha:
-                    raise ValueError("blob digest mismatch")
-                if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == sha)).first() is None:
-                    conn.execute(insert(blobs).values(sha256=sha, data=data))
+            if contents:
+                have = {r[0] for r in conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(list(contents))))}
+                missing = [{"sha256": sha, "data": data} for sha, data in contents.items() if sha not in have]
+                if missing:
+                    conn.execute(insert(blobs), missing)
+            by_partner: dict[str, list[str]] = {}
             for rec in records:
+                by_partner.setdefault(rec.partner, []).append(rec.key)
+            for partner, keys in by_partner.items():
                 conn.execute(delete(delivery_objects).where(
-                    delivery_objects.c.partner == rec.partner, delivery_objects.c.key == rec.key))
-                conn.execute(insert(delivery_objects).values(**rec.__dict__))
+                    delivery_objects.c.partner == partner, delivery_objects.c.key.in_(keys)))
+            if records:
+                conn.execute(insert(delivery_objects), [rec.__dict__ for rec in records])
 
     def forget_objects(self, partner: str, keys: Iterable[str]) -> None:
         with self.engine.begin() as conn:

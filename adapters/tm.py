@@ -144,6 +144,9 @@ def _read_tmx(path: Path) -> list[tuple[str, str, str, str]]:
 
 # --------------------------------------------------------------------------------------------
 
+_IDENTITY = ("key", "source_lang", "target_lang", "engine", "glossary_version", "origin")
+
+
 class SqlTranslationMemory:
     """SQLite by default, any SQLAlchemy URL (PostgreSQL) for scale; tables created on construction."""
 
@@ -163,7 +166,7 @@ class SqlTranslationMemory:
             Column("source_text", Text, nullable=False),
             Column("target_text", Text, nullable=False),
             Column("updated_at", DateTime(timezone=True), nullable=False),
-            UniqueConstraint("key", "source_lang", "target_lang", "engine", "glossary_version", "origin", name="uq_tm_segment"),
+            UniqueConstraint(*_IDENTITY, name="uq_tm_segment"),
         )
         self.meta.create_all(engine)
 
@@ -223,22 +226,33 @@ class SqlTranslationMemory:
             for src, tgt in pairs
             if src.strip() and tgt.strip()
         }
+        if rows:
+            self._upsert(list(rows.values()))
+
+    def _upsert(self, rows: list[dict]) -> None:
+        """One statement per story on SQLite/PostgreSQL (native upsert); row by row elsewhere."""
         t = self.table
-        for row in rows.values():
-            ident = and_(
-                t.c.key == row["key"],
-                t.c.source_lang == source,
-                t.c.target_lang == target,
-                t.c.engine == engine_col,
-                t.c.glossary_version == gv,
-                t.c.origin == origin,
+        dialect = self.engine.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            stmt = dialect_insert(t)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[t.c[name] for name in _IDENTITY],
+                set_={"target_text": stmt.excluded.target_text, "updated_at": stmt.excluded.updated_at},
             )
+            with self.engine.begin() as conn:
+                conn.execute(stmt, rows)
+            return
+        for row in rows:
+            ident = and_(*(t.c[name] == row[name] for name in _IDENTITY))
             for _ in range(3):  # another writer may insert the same row between our two statements
                 try:
                     with self.engine.begin() as conn:
-                        done = conn.execute(
-                            update(t).where(ident).values(target_text=row["target_text"], updated_at=now)
-                        ).rowcount
+                        done = conn.execute(update(t).where(ident).values(
+                            target_text=row["target_text"], updated_at=row["updated_at"])).rowcount
                         if not done:
                             conn.execute(t.insert().values(**row))
                     break

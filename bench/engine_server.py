@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+from urllib.request import urlopen
 
 _WORD = re.compile(r"\b\w+\b")
 _ID_WORDS = ("yang dan di untuk dengan ini itu dari pada akan tidak dalam juga sudah kata mereka "
@@ -102,6 +108,10 @@ class LibreLikeServer:
         params = {k: v[-1] for k, v in parse_qs(parsed.query, keep_blank_values=True).items()}
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length) if length else b""
+        if parsed.path == "/_stats":  # the bench reads (and resets) the counters of a server in another process
+            stats = self.reset() if params.get("reset") else self.stats
+            return self._send(h, 200, {"requests": stats.requests, "characters": stats.characters,
+                                       "peak_in_flight": stats.peak_in_flight})
         if parsed.path.rstrip("/").endswith("/languages"):
             return self._send(h, 200, [{"code": c, "name": c, "targets": ["en", "id"]} for c in ("en", "id")])
         if not parsed.path.rstrip("/").endswith("translate"):
@@ -141,3 +151,57 @@ class LibreLikeServer:
             h.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+class EngineProcess:
+    """The same server in its own process: a real engine runs elsewhere, so its CPU must not share our GIL."""
+
+    def __init__(self, latency: float = 0.1, concurrency: int = 8) -> None:
+        self.latency = latency
+        self.concurrency = concurrency
+        self._proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def __enter__(self) -> EngineProcess:
+        cmd = [sys.executable, "-m", "bench.engine_server", "--latency", str(self.latency),
+               "--concurrency", str(self.concurrency)]
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
+                                      cwd=str(Path(__file__).resolve().parents[1]))
+        line = self._proc.stdout.readline() if self._proc.stdout else ""
+        if not line.startswith("http://"):
+            self._proc.kill()
+            raise RuntimeError(f"engine server did not start: {line!r}")
+        self.url = line.strip()
+        return self
+
+    def reset(self) -> EngineStats:
+        """Hand back the stats so far and start counting afresh (over HTTP)."""
+        with urlopen(self.url + "_stats?reset=1", timeout=10) as resp:
+            data = json.loads(resp.read())
+        return EngineStats(data["requests"], data["characters"], data["peak_in_flight"])
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until killed; the first line on stdout is the URL."""
+    p = argparse.ArgumentParser(prog="python -m bench.engine_server")
+    p.add_argument("--latency", type=float, default=0.1)
+    p.add_argument("--concurrency", type=int, default=8)
+    args = p.parse_args(argv)
+    server = LibreLikeServer(args.latency, args.concurrency)
+    with server:
+        print(server.url, flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

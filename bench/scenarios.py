@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench import env, stories
 from bench.baseline import naive_loop
-from bench.engine_server import LibreLikeServer
+from bench.engine_server import EngineProcess
 from bench.report import Result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def _libre_limit() -> int:
 def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r = Result("B1", f"throughput: {o.b1_stories} stories EN→ID, engine {o.latency * 1000:.0f} ms × {o.engine_concurrency}")
     batch_size = o.b1_stories
-    with LibreLikeServer(o.latency, o.engine_concurrency) as eng:
+    with EngineProcess(o.latency, o.engine_concurrency) as eng:
         sc = env.make_scenario("B1", base, store, engine="libre", engine_url=eng.url,
                                engine_concurrency=o.engine_concurrency)
         batch = stories.write_batch(sc.inbox, batch_size)
@@ -87,7 +87,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
 def b2_revision(store: env.Store, base: Path, o: Options) -> Result:
     n = o.b2_stories
     r = Result("B2", f"revision cost: {n} stories, v2 changes 1 of 12 paragraphs")
-    with LibreLikeServer(min(o.latency, 0.02), o.engine_concurrency) as eng:
+    with EngineProcess(min(o.latency, 0.02), o.engine_concurrency) as eng:
         inbox = env.make_scenario("B2", base, store, engine="libre", engine_url=eng.url,
                                   engine_concurrency=o.engine_concurrency).inbox
         stories.write_batch(inbox, n, version=1)
@@ -204,7 +204,7 @@ def b4_memory(store: env.Store, base: Path, o: Options) -> Result:
 def b5_idempotency(store: env.Store, base: Path, o: Options) -> Result:
     n = o.b5_stories
     r = Result("B5", f"idempotency: {n} stories, same batch dropped twice")
-    with LibreLikeServer(o.latency, o.engine_concurrency) as eng:
+    with EngineProcess(o.latency, o.engine_concurrency) as eng:
         scen = env.make_scenario("B5", base, store, engine="libre", engine_url=eng.url,
                                  engine_concurrency=o.engine_concurrency)
         inbox = scen.inbox

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench import env
-from bench.engine_server import LibreLikeServer, pseudo_translate
+from bench.engine_server import EngineProcess, LibreLikeServer, pseudo_translate
 from bench.report import Result, markdown
 from bench.scenarios import Options, b2_revision, b5_idempotency
 from bench.stories import make_story
@@ -52,6 +52,18 @@ def test_engine_server_caps_concurrency(tmp_path: Path) -> None:
                 "q": f"The minister spoke {i}", "source": "en", "target": "id"}).json(), range(6)))
     assert eng.stats.requests == 6 and eng.stats.peak_in_flight == 2
     assert all("translatedText" in a for a in answers)
+
+
+def test_engine_process_serves_and_counts_over_http() -> None:
+    import httpx
+
+    with EngineProcess(latency=0.0, concurrency=2) as eng:
+        first = httpx.post(eng.url + "translate", params={"q": "The minister spoke", "source": "en", "target": "id"})
+        counted = eng.reset()
+        after = eng.reset()
+    assert first.status_code == 200 and first.json()["translatedText"]
+    assert (counted.requests, counted.characters) == (1, len("The minister spoke"))
+    assert after.requests == 0
 
 
 def _verdicts(r: Result) -> dict[str, bool | None]:

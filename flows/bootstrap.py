@@ -74,6 +74,12 @@ class Container:
     _stores: dict[str, PartnerStore] = field(default_factory=dict)
     _sources: dict[str, WireSource] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _story_locks: dict[str, threading.Lock] = field(default_factory=dict)
+
+    def story_lock(self, story_id: str) -> threading.Lock:
+        """One lock per story: two files of one story in a batch are processed one after the other."""
+        with self._lock:
+            return self._story_locks.setdefault(story_id, threading.Lock())
 
     def source(self, name: str) -> WireSource:
         with self._lock:

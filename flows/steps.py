@@ -53,15 +53,22 @@ def _already_have(c: Container, story: Story) -> bool:
     return held is not None and held.content_hash == story.model_copy(update={"language": held.language}).content_hash
 
 
+def settle_resend(c: Container, source: WireSource, item: WireFile) -> IngestResult | None:
+    """A byte-identical re-send of a fully ingested file is acknowledged without parsing; None otherwise."""
+    seen = c.stories.seen_file(hashlib.sha256(item.data).hexdigest())
+    if seen is None:
+        return None
+    source.mark_processed(item)
+    return IngestResult(file=f"{item.source}/{item.name}", stories=[(sid, ver, "duplicate") for sid, ver in seen])
+
+
 def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResult:
     """Parse, check and record one claimed file; a bad file is quarantined and never stops the run."""
+    settled = settle_resend(c, source, item)
+    if settled is not None:
+        return settled
     result = IngestResult(file=f"{item.source}/{item.name}")
     digest = hashlib.sha256(item.data).hexdigest()
-    seen = c.stories.seen_file(digest)
-    if seen is not None:  # a byte-identical re-send of a fully ingested file: nothing to do
-        result.stories = [(sid, ver, "duplicate") for sid, ver in seen]
-        source.mark_processed(item)
-        return result
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
         stories = [s if _already_have(c, s) else check_language(s) for s in stories]
@@ -200,6 +207,31 @@ def localize(
         c.articles.save(article)
         out.append(article)
     return out
+
+
+@dataclass
+class Processed:
+    """One story's pass: its articles, its deliveries, or why it failed for good."""
+
+    story_id: str
+    articles: list[LocalizedArticle] = field(default_factory=list)
+    records: list[DeliveryRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+def process(c: Container, story_id: str, *, engine: str | None = None, run_id: str = "manual") -> Processed:
+    """Localize then deliver one story and close its work-log entry; a story is processed once at a time."""
+    with c.story_lock(story_id):
+        try:
+            articles = localize(c, story_id, engine=engine)
+        except KawatError as exc:
+            story = c.stories.get(story_id)
+            c.work.done(story_id, story.version if story else 0)  # failed for good, visible in the report
+            return Processed(story_id, error=str(exc))
+        records = deliver(c, story_id, run_id=run_id)
+        if not any(r.state == "busy" for r in records):  # another (maybe dead) run holds one: retry later
+            c.work.done(story_id, max((a.version for a in articles), default=0))
+        return Processed(story_id, articles, records)
 
 
 def partner_accepts(partner: PartnerConfig, story: Story) -> bool:

@@ -11,10 +11,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
-from flows.tasks import housekeeping, ingest_source, kill_task, process_story
-
-KILL_OUTCOMES = {"new", "update"}
-
+from flows.tasks import claim_files, handle_file, housekeeping, kill_task, process_story
 
 def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
     c = get_container()
@@ -23,30 +20,33 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         logger.warning("engine is dry-run: articles are marked, NOT translated (allow_dry_run = true silences this)")
     names = [source] if source else [s.name for s in c.settings.sources]
     run_id = uuid.uuid4().hex[:12]
-    ingested: list[dict] = []
-    for fut in [ingest_source.submit(n, limit) for n in names]:
-        ingested.extend(fut.result())
-    changed: dict[str, int] = {}
     # Partners with embargo_policy "deliver" get embargoed copy early (flagged); others wait for release.
     early = any(p.embargo_policy == "deliver" for p in c.settings.partners)
-    wanted = {"new", "update", "recovered", "held"} if early else {"new", "update", "recovered"}
-    for r in ingested:
-        for story_id, version, outcome in r["stories"]:
-            if outcome in wanted:
-                changed[story_id] = max(version, changed.get(story_id, 0))
+    wanted = sorted({"new", "update", "recovered", "held"} if early else {"new", "update", "recovered"})
+    # Work due without a new file: released embargoes, term-base changes, a crashed run's leftovers.
     due = housekeeping.submit().result()
-    for story_id, version in due["released"]:
-        changed[story_id] = max(version, changed.get(story_id, 0))
-    # A term-base change re-translates what it touches; a crashed run's leftovers are finished now.
-    for story_id in [*due["glossary"], *due["unfinished"]]:
-        changed.setdefault(story_id, 0)
-    logger.info("%d files, %d stories to process", len(ingested), len(changed))
-
+    pending = dict.fromkeys([sid for sid, _v in due["released"]] + [*due["glossary"], *due["unfinished"]])
+    claims = [(n, claim_files.submit(n, limit)) for n in names]
     with tags(f"engine:{c.chain(engine)[0]}", *(f"partner:{p.id}" for p in c.settings.partners)):
-        futures = {sid: process_story.submit(sid, engine, run_id) for sid in changed}
-    localized: list[dict] = []
-    delivered: list[dict] = []
-    for sid, fut in futures.items():
+        # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
+        files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
+                 for n, fut in claims for item in fut.result()]
+        stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
+        localized, delivered, quarantined = [], [], []
+        for name, file_fut in files:
+            try:
+                out = file_fut.result()
+            except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
+                logger.error("wire file %s failed: %s", name, exc)
+                out = {"file": name, "error": f"not ingested: {exc}", "localized": [], "delivered": [], "retry": []}
+            localized.extend(out["localized"])
+            delivered.extend(out["delivered"])
+            if out["error"]:
+                quarantined.append(out)
+            for sid, why in out["retry"]:
+                logger.warning("story %s: %s; retrying in its own task", sid, why)
+                stories.setdefault(sid, process_story.submit(sid, engine, run_id))
+    for sid, fut in stories.items():
         try:
             out = fut.result()
         except Exception as exc:  # one story's failure never stops the others
@@ -55,11 +55,12 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
                    "delivered": []}
         localized.extend(out["localized"])
         delivered.extend(out["delivered"])
+    logger.info("%d files, %d stories processed", len(files), len({r["story_id"] for r in localized}))
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
-             for r in ingested if r["error"]]
+             for r in quarantined]
     report.publish(rows, key="syndicate-report", description=f"Kawat run {run_id}")
-    return {"run_id": run_id, "files": len(ingested), "rows": rows}
+    return {"run_id": run_id, "files": len(files), "rows": rows}
 
 
 def _runner() -> ThreadPoolTaskRunner:

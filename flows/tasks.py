@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from adapters.sources.base import WireFile
 from flows import progress, steps
-from adapters.errors import KawatError
 from flows.bootstrap import get_container
 
 
@@ -18,18 +18,49 @@ def _name(prefix: str, which: str, default: str) -> str:
     return f"{prefix}-{params.get('story_id')}-{params.get(which) or default}"
 
 
-@task(name="ingest-source", task_run_name="ingest-{source_name}", retries=2, retry_delay_seconds=5,
+@task(name="claim-files", task_run_name="claim-{source_name}", retries=2, retry_delay_seconds=5,
       cache_policy=NO_CACHE, tags=["ingest"])
-def ingest_source(source_name: str, limit: int | None = None) -> list[dict]:
-    """Claim and ingest every new file of one source; bad files are quarantined inside."""
+def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
+    """Claim every new file of one source; each then gets its own task, so the first story starts at once.
+
+    Byte-identical re-sends are acknowledged here: an unchanged batch costs no task per file.
+    """
     c = get_container()
     source = c.source(source_name)
-    results = []
+    fresh = []
     for item in source.poll(limit):
-        r = steps.ingest_file(c, source, item)
-        progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
-        results.append({"file": r.file, "stories": r.stories, "error": r.error})
-    return results
+        settled = steps.settle_resend(c, source, item)
+        if settled is None:
+            fresh.append(item)
+        else:
+            progress.report("ingested", settled.file)
+    return fresh
+
+
+@task(name="wire-file", task_run_name="file-{item.name}", retries=1, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, tags=["ingest", "localize", "deliver"])
+def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str | None = None,
+                run_id: str = "manual") -> dict:
+    """Ingest one file (bad files are quarantined inside), then localize and deliver the stories it changed."""
+    c = get_container()
+    r = steps.ingest_file(c, c.source(source_name), item)
+    progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
+    if r.stories:
+        ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
+        _rename_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
+    out: dict = {"file": r.file, "stories": r.stories, "error": r.error, "localized": [], "delivered": [],
+                 "retry": []}
+    for story_id, _version, kind in r.stories:
+        if kind not in wanted:
+            continue
+        try:
+            rows = _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
+        except Exception as exc:  # the file is ingested; the story gets its own retried task
+            out["retry"].append([story_id, f"{type(exc).__name__}: {exc}"])
+            continue
+        out["localized"].extend(rows["localized"])
+        out["delivered"].extend(rows["delivered"])
+    return out
 
 
 @task(name="housekeeping", cache_policy=NO_CACHE, tags=["ingest"])
@@ -70,25 +101,34 @@ def deliver_task(story_id: str, partner: str | None = None, force: bool = False,
     return [r.__dict__ for r in records]
 
 
+def _rename_run(name: str) -> None:
+    """Name a file's task run after its story once parsed: editors look runs up by story id.
+
+    Prefect records task runs from the engine's state events, which carry this object's name.
+    """
+    from prefect.context import TaskRunContext
+
+    ctx = TaskRunContext.get()
+    if ctx is not None and ctx.task_run is not None:
+        ctx.task_run.name = name
+
+
+def _story_rows(p: steps.Processed) -> dict:
+    """Report rows for one processed story (and a progress event for whoever watches)."""
+    if p.error is not None:
+        progress.report("failed", p.story_id)
+        return {"localized": [{"story_id": p.story_id, "language": "-", "review": "failed", "qa": p.error}],
+                "delivered": []}
+    progress.report("localized", p.story_id)
+    progress.report("delivered", p.story_id)
+    return {"localized": [_article_row(a) for a in p.articles], "delivered": [r.__dict__ for r in p.records]}
+
+
 @task(name="process-story", task_run_name="story-{story_id}", retries=1, retry_delay_seconds=10,
       cache_policy=NO_CACHE, tags=["localize", "deliver"])
 def process_story(story_id: str, engine: str | None = None, run_id: str = "manual") -> dict:
     """Localize then deliver one story in a single task: half the orchestration cost per story."""
-    c = get_container()
-    try:
-        articles = steps.localize(c, story_id, engine=engine)
-    except KawatError as exc:
-        progress.report("failed", story_id)
-        story = c.stories.get(story_id)
-        c.work.done(story_id, story.version if story else 0)  # failed for good, visible in the report
-        return {"localized": [{"story_id": story_id, "language": "-", "review": "failed", "qa": str(exc)}],
-                "delivered": []}
-    progress.report("localized", story_id)
-    records = steps.deliver(c, story_id, run_id=run_id)
-    progress.report("delivered", story_id)
-    if not any(r.state == "busy" for r in records):  # another (maybe dead) run holds one: retry later
-        c.work.done(story_id, max((a.version for a in articles), default=0))
-    return {"localized": [_article_row(a) for a in articles], "delivered": [r.__dict__ for r in records]}
+    return _story_rows(steps.process(get_container(), story_id, engine=engine, run_id=run_id))
 
 
 @task(name="kill", task_run_name="kill-{story_id}", retries=2, retry_delay_seconds=10,

@@ -18,6 +18,7 @@ def fast_task_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.syndicate as fs
 
     monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr(fs, "handle_file", fs.handle_file.with_options(retry_delay_seconds=0))
 
 
 def faulty_settings(tmp: Path, seaweed: SeaweedServer, *, mt_url: str | None, storage_endpoint: str | None = None,

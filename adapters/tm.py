@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     or_,
     select,
     update,
@@ -169,6 +170,17 @@ class SqlTranslationMemory:
             UniqueConstraint(*_IDENTITY, name="uq_tm_segment"),
         )
         self.meta.create_all(engine)
+        t = self.table
+        # Built once with bound parameters: SQLAlchemy compiles it once instead of per story.
+        self._lookup_stmt = select(t.c.key, t.c.origin, t.c.updated_at, t.c.target_text).where(
+            t.c.key.in_(bindparam("keys", expanding=True)),
+            t.c.source_lang == bindparam("source"),
+            t.c.target_lang == bindparam("target"),
+            or_(
+                t.c.origin == bindparam("human"),
+                and_(t.c.engine == bindparam("engine"), t.c.glossary_version == bindparam("glossary_version")),
+            ),
+        )
 
     def lookup(
         self, segments: Sequence[str], source: str, target: str, engine: str, glossary_version: str | None
@@ -179,21 +191,13 @@ class SqlTranslationMemory:
                 by_key.setdefault(segment_key(s), []).append(s)
         if not by_key:
             return {}
-        t = self.table
         found: dict[str, tuple[bool, datetime, str]] = {}
         keys = list(by_key)
         with self.engine.connect() as conn:
             for i in range(0, len(keys), 500):
-                stmt = select(t.c.key, t.c.origin, t.c.updated_at, t.c.target_text).where(
-                    t.c.key.in_(keys[i : i + 500]),
-                    t.c.source_lang == source,
-                    t.c.target_lang == target,
-                    or_(
-                        t.c.origin == HUMAN,
-                        and_(t.c.engine == engine, t.c.glossary_version == (glossary_version or "")),
-                    ),
-                )
-                for key, origin, updated, text in conn.execute(stmt):
+                params = {"keys": keys[i : i + 500], "source": source, "target": target, "engine": engine,
+                          "glossary_version": glossary_version or "", "human": HUMAN}
+                for key, origin, updated, text in conn.execute(self._lookup_stmt, params):
                     rank = (origin == HUMAN, _aware(updated), text)
                     if key not in found or rank[:2] > found[key][:2]:
                         found[key] = rank

@@ -30,6 +30,9 @@ def prepare_process(root: Path) -> None:
     for key, value in env.items():
         os.environ[key] = value
     os.environ.pop("PREFECT_API_URL", None)
+    from flows.runtime import prepare_ephemeral_server
+
+    prepare_ephemeral_server()  # the same lean ephemeral API `kawat run` gets
 
 
 @dataclass
@@ -143,9 +146,12 @@ def run_flow(workers: int) -> FlowRun:
     os.environ["KAWAT_WORKERS"] = str(workers)
     from flows.syndicate import syndicate
 
+    from flows.runtime import in_process_run
+
     flow = syndicate.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
     start = time.perf_counter()
-    result = flow()
+    with in_process_run():  # as `kawat run` calls it
+        result = flow()
     return FlowRun(time.perf_counter() - start, list(result["rows"]))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -26,9 +25,10 @@ out = Console()
 
 
 def _quiet_prefect() -> None:
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    """No telemetry; a lean ephemeral API when no PREFECT_API_URL is set (flows.runtime says why)."""
+    from flows.runtime import prepare_ephemeral_server
+
+    prepare_ephemeral_server()
 
 
 def _container(config: Optional[Path] = None, **overrides: object):  # type: ignore[no-untyped-def]
@@ -135,6 +135,7 @@ def run_syndicate(source: Optional[str], engine: Optional[str], config: Optional
             raise typer.Exit(2)
         c.settings.sources.append(SourceConfig(name="cli-folder", kind="folder", path=str(path)))
         source_name = "cli-folder"
+    from flows.runtime import in_process_run
     from flows.syndicate import syndicate
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
@@ -148,7 +149,8 @@ def run_syndicate(source: Optional[str], engine: Optional[str], config: Optional
 
         prog.set_listener(listen)
         try:
-            result = syndicate(source=source_name, engine=engine)
+            with in_process_run():
+                result = syndicate(source=source_name, engine=engine)
         finally:
             prog.set_listener(None)
     return result
@@ -222,8 +224,10 @@ def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config:
     _quiet_prefect()
     _container(config)
     from flows.editorial import kill
+    from flows.runtime import in_process_run
 
-    out.print(summary_table(kill(story_id=story_id, reason=reason)))
+    with in_process_run():
+        out.print(summary_table(kill(story_id=story_id, reason=reason)))
 
 
 @app.command()
@@ -238,8 +242,10 @@ def rerun(
     _quiet_prefect()
     _container(config)
     from flows.editorial import rerun as rerun_flow
+    from flows.runtime import in_process_run
 
-    out.print(summary_table(rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force)))
+    with in_process_run():
+        out.print(summary_table(rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force)))
 
 
 @glossary_app.command("lint")

@@ -1,0 +1,47 @@
+"""How Kawat runs Prefect inside its own process (`kawat run`, `kawat demo`, the bench).
+
+Without PREFECT_API_URL, Prefect starts an ephemeral API server that lives only as long as this
+process. Its defaults are tuned for a long-lived server: it records every task-run event with its own
+database write (≈45 ms of server CPU per task, so a batch leaves a backlog the next flow waits behind)
+and runs services nobody can read after the process exits. Production servers (`prefect server start`)
+are configured by their operators: see infra/prefect/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+EPHEMERAL_SERVER_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    # Task runs are recorded in batches (the UI lags by at most the flush interval, in seconds; keep ≥ 1).
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "1",
+    # The event feed, automations and event streaming of a server that dies with this process.
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+}
+
+
+def prepare_ephemeral_server() -> None:
+    """Before the first flow: lean defaults for the in-process API (explicit settings always win)."""
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    for key, value in EPHEMERAL_SERVER_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+@contextmanager
+def in_process_run() -> Iterator[None]:
+    """A flow called in this process: no heartbeat thread (only workers' crashed-run detection reads it).
+
+    Prefect joins that thread at the end of every flow, in one-second steps: pure latency here.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

@@ -1,0 +1,40 @@
+"""The in-process Prefect defaults: lean ephemeral API unless configured, no heartbeat for in-process flows."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.runtime import EPHEMERAL_SERVER_DEFAULTS, in_process_run, prepare_ephemeral_server
+
+BATCH = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"
+
+
+def test_defaults_fill_gaps_but_explicit_settings_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    for key in EPHEMERAL_SERVER_DEFAULTS:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "true")
+    prepare_ephemeral_server()
+    import os
+
+    assert os.environ[BATCH] == EPHEMERAL_SERVER_DEFAULTS[BATCH]
+    assert os.environ["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "true"
+
+
+def test_a_real_server_is_left_as_its_operator_configured_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect:4200/api")
+    monkeypatch.delenv(BATCH, raising=False)
+    prepare_ephemeral_server()
+    import os
+
+    assert BATCH not in os.environ
+
+
+def test_in_process_run_turns_the_heartbeat_off_and_back() -> None:
+    from prefect.settings import get_current_settings
+
+    before = get_current_settings().flows.heartbeat_frequency
+    assert before is not None  # Prefect's default is on
+    with in_process_run():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == before

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from newsroom.scan import finditer_at
 from newsroom.spans import Span
 
 # Tokens look like ZX007Q: a consonant cluster no EN/ID word starts with, digits, a terminator.
@@ -71,11 +73,43 @@ def protect(text: str, spans: Sequence[Span], *, start: int = 0) -> Masked:
     return Masked("".join(out), slots)
 
 
+@lru_cache(maxsize=1024)
 def _token_regex(tok: str) -> re.Pattern[str]:
+    """Tolerant pattern for one token; cached, as the same few tokens recur in every segment."""
     body = _GAP.join(re.escape(ch) for ch in tok)
     return re.compile(
         rf"(?i)(?:(?<=[{re.escape(_OPENERS)}])\s+)?(?<![^\W_]){body}(?![0-9])(?:\s+(?=[{re.escape(_CLOSERS)}]))?"
     )
+
+
+_Z = re.compile("[zZ]")  # `(?i)z` matches these two only (checked over all of Unicode in tests)
+
+
+def _token_starts(text: str) -> list[int]:
+    """Where a token pattern can match: at a z (every token opens with one) or where the spaces before it begin.
+
+    Besides its z, a token match can only start with the optional spaces after an opener, and the
+    greedy run of them reaches back to the opener, which is never a space.
+    """
+    out: list[int] = []
+    for m in _Z.finditer(text):
+        z = gap = m.start()
+        while gap > 0 and text[gap - 1].isspace():  # str.isspace is re's whitespace class for str
+            gap -= 1
+        if gap != z:
+            out.append(gap)
+        out.append(z)
+    return out  # ascending: a run of spaces before one z starts after the previous z
+
+
+def _token_hits(rx: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """`rx.finditer(text)`, tried only at `_token_starts(text)`."""
+    return list(finditer_at(rx, text, starts))
+
+
+def _leftover_iter(text: str) -> Iterator[re.Match[str]]:
+    """`LEFTOVER.finditer(text)`, tried only where a z is."""
+    return finditer_at(LEFTOVER, text, [m.start() for m in _Z.finditer(text)])
 
 
 def _sentence_start(text: str, at: int) -> bool:
@@ -87,9 +121,11 @@ def restore(translated: str, masked: Masked) -> Restored:
     """Put replacements back, tolerating case changes and spaces inside tokens; report what went wrong."""
     text = translated
     problems: list[str] = []
+    starts: list[int] | None = None  # for the current text; recomputed only after a replacement changed it
     for tok, slot in masked.slots.items():
-        rx = _token_regex(tok)
-        hits = list(rx.finditer(text))
+        if starts is None:
+            starts = _token_starts(text)
+        hits = _token_hits(_token_regex(tok), text, starts)
         if not hits:
             problems.append(f"placeholder for {slot.original!r} lost")
             continue
@@ -100,17 +136,20 @@ def restore(translated: str, masked: Masked) -> Restored:
         for m in hits:
             pieces.append(text[pos:m.start()])
             rep = slot.replacement
-            if slot.kind != "keep" and rep[:1].islower() and _sentence_start("".join(pieces), len("".join(pieces))):
-                rep = rep[0].upper() + rep[1:]
+            if slot.kind != "keep" and rep[:1].islower():
+                head = "".join(pieces)
+                if _sentence_start(head, len(head)):
+                    rep = rep[0].upper() + rep[1:]
             pieces.append(rep)
             pos = m.end()
         pieces.append(text[pos:])
         text = "".join(pieces)
-    for m in LEFTOVER.finditer(text):
+        starts = None
+    for m in _leftover_iter(text):
         problems.append(f"leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
     return Restored(text, tuple(problems))
 
 
 def leftovers(text: str) -> list[str]:
     """Token fragments still in a text (a dropped or mangled placeholder)."""
-    return [text[m.start():m.start() + 12] for m in LEFTOVER.finditer(text)]
+    return [text[m.start():m.start() + 12] for m in _leftover_iter(text)]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from glossary.prefilter import lowered, quick_regex, start_regex
 
 # English plurals and possessives; Indonesian clitics (also hyphenated after names: "OpenAI-nya").
 _SUFFIX = {
@@ -70,66 +73,129 @@ def _norm_key(chars: str) -> str:
     return chars.lower().translate(_FOLD)
 
 
+_Group = tuple[re.Pattern[str], tuple[MatchItem, ...]]  # candidates as one alternation, and the term per branch
+_RECENT = 256  # texts whose matches a matcher remembers (a few stories' worth of segments)
+_QUICK_ITEMS = 48  # matchers this small (forbidden terms, lint) first ask whether any term can occur at all
+_UNSEEN = object()
+
+
+def _item_pattern(it: MatchItem, language: str) -> str:
+    """One term as a self-contained alternative: word-bounded, case-folded unless the entry says not."""
+    body = rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)"
+    return body if it.case_sensitive else f"(?i:{body})"
+
+
 class Matcher:
     """Finds non-overlapping occurrences, the longest term winning where several start together.
 
     Terms are indexed by the first one or two characters of their first word, so each word start
     tries only the few terms that could begin there (one giant alternation costs per-character work
-    proportional to the whole term base).
+    proportional to the whole term base). The few candidates are compiled into one alternation,
+    longest first, so a word start costs a single `re` call; the alternative that matched names the term.
+    Word starts themselves come from one C-speed search for the terms' openings (`glossary.prefilter`)
+    wherever that is exact, so most words of a text never reach Python.
     """
 
     def __init__(self, items: Sequence[MatchItem], language: str) -> None:
         self.items = sorted(items, key=lambda it: (-len(it.surface), it.surface))
-        self._by_one: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-        self._by_two: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-        self._other: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-        self._memo: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        self._patterns: list[str] = []
+        self._by_one: dict[str, list[int]] = {}
+        self._by_two: dict[str, list[int]] = {}
+        self._other: dict[str, list[int]] = {}
+        self._memo: dict[str, _Group | None] = {}  # raw two characters -> their candidates, compiled
+        self._groups: dict[tuple[int, ...], _Group] = {}  # shared by raw keys that differ only in case
+        self._recent: dict[str, tuple[Match, ...]] = {}  # text -> matches, oldest first; see `matches`
+        self._lock = threading.Lock()  # evictions only; lookups and memo fills are single dict operations
         for i, it in enumerate(self.items):
-            flags = 0 if it.case_sensitive else re.IGNORECASE
-            rx = re.compile(rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)", flags)
+            self._patterns.append(_item_pattern(it, language))
             first = it.surface.split()[0] if it.surface.split() else ""
             if not first:
                 continue
             if not re.match(r"\w", first[0]):
-                self._other.setdefault(_norm_key(first[0]), []).append((i, rx))
+                self._other.setdefault(_norm_key(first[0]), []).append(i)
             elif len(first) == 1 or not re.match(r"\w", first[1]):
-                self._by_one.setdefault(_norm_key(first[0]), []).append((i, rx))
+                self._by_one.setdefault(_norm_key(first[0]), []).append(i)
             else:
-                self._by_two.setdefault(_norm_key(first[:2]), []).append((i, rx))
+                self._by_two.setdefault(_norm_key(first[:2]), []).append(i)
         self.regex = bool(self.items) or None  # kept for callers that test for an empty matcher
         others = "".join(re.escape(k) for k in self._other)
-        self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))
+        self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))  # where `lowered` cannot help
+        surfaces = [it.surface for it in self.items]
+        self._quick = quick_regex(surfaces, language) if len(self.items) <= _QUICK_ITEMS else None
+        self._words = None if self._other else start_regex(surfaces, language)
 
-    def _candidates(self, text: str, pos: int) -> list[tuple[int, re.Pattern[str]]]:
-        """Terms that could start at `pos`, longest first; memoised per two-character key."""
-        raw = text[pos:pos + 2]
-        found = self._memo.get(raw)
-        if found is None:
-            one = _norm_key(raw[:1])
-            found = self._by_two.get(_norm_key(raw), []) + self._by_one.get(one, []) + self._other.get(one, [])
-            found.sort(key=lambda c: c[0])
-            self._memo[raw] = found
-        return found
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle (and deepcopy) without the lock and the caches, which refill on use."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_lock", "_recent", "_memo", "_groups")}
 
-    def finditer(self, text: str) -> Iterator[Match]:
-        if not self.items:
-            return
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memo, self._groups, self._recent = {}, {}, {}
+        self._lock = threading.Lock()
+
+    def _candidates(self, raw: str) -> _Group | None:
+        """Terms that could start with `raw` (two characters), longest first, as one alternation; memoised."""
+        one = _norm_key(raw[:1])
+        found = sorted(self._by_two.get(_norm_key(raw), []) + self._by_one.get(one, []) + self._other.get(one, []))
+        group = None
+        if found:
+            key = tuple(found)
+            group = self._groups.get(key)
+            if group is None:
+                rx = re.compile("|".join(f"({self._patterns[i]})" for i in key))
+                group = self._groups.setdefault(key, (rx, tuple(self.items[i] for i in key)))
+        self._memo[raw] = group
+        return group
+
+    def _scan(self, text: str, starts: Iterator[re.Match[str]]) -> Iterator[Match]:
+        """Matches left to right; one compiled-alternation attempt per start that has candidates."""
         end = 0
-        for start in self._starts.finditer(text):
+        memo = self._memo.get
+        for start in starts:
             pos = start.start()
             if pos < end:
                 continue
-            for i, rx in self._candidates(text, pos):
-                m = rx.match(text, pos)
-                if m:
-                    it = self.items[i]
-                    end = m.end()
-                    yield Match(it.key, m.start(), m.end(), m.group(), it.surface)
-                    break
+            raw = text[pos:pos + 2]
+            group = memo(raw, _UNSEEN)
+            if group is _UNSEEN:
+                group = self._candidates(raw)
+            if group is None:
+                continue
+            m = group[0].match(text, pos)  # type: ignore[index]
+            if m is not None:
+                end = m.end()
+                it = group[1][m.lastindex - 1]  # type: ignore[index,operator]  # some alternative matched
+                yield Match(it.key, pos, end, m.group(), it.surface)
+
+    def _find(self, text: str) -> tuple[Match, ...]:
+        """Every match: word starts come from a search of the lower-cased text where that is exact (see prefilter)."""
+        if not self.items:
+            return ()
+        low = lowered(text) if self._quick is not None or self._words is not None else None
+        if low is not None:
+            if self._quick is not None and self._quick.search(low) is None:
+                return ()
+            if self._words is not None:  # in " " + low a hit starts one before its word: at its offset in text
+                return tuple(self._scan(text, self._words.finditer(" " + low)))
+        return tuple(self._scan(text, self._starts.finditer(text)))
+
+    def matches(self, text: str) -> tuple[Match, ...]:
+        """All matches in `text`; recent texts are remembered, as the pipeline and verify scan the same ones."""
+        found = self._recent.get(text)
+        if found is None:
+            found = self._find(text)
+            with self._lock:
+                if len(self._recent) >= _RECENT:
+                    self._recent.pop(next(iter(self._recent)), None)
+                self._recent[text] = found
+        return found
+
+    def finditer(self, text: str) -> Iterator[Match]:
+        return iter(self.matches(text))
 
     def count(self, text: str) -> dict[int, int]:
         """Occurrences per key."""
         out: dict[int, int] = {}
-        for m in self.finditer(text):
+        for m in self.matches(text):
             out[m.key] = out.get(m.key, 0) + 1
         return out

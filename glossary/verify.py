@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from glossary.entries import Glossary
 from glossary.mask import leftovers
+from glossary.matcher import Matcher
 from newsroom.model import TermCheck
 
 
@@ -14,29 +15,39 @@ def _nfc(texts: Sequence[str]) -> list[str]:
     return [unicodedata.normalize("NFC", t) for t in texts]
 
 
+def _totals(matcher: Matcher, texts: Sequence[str]) -> dict[int, int]:
+    """Occurrences per entry over all texts."""
+    out: dict[int, int] = {}
+    for t in texts:
+        for k, n in matcher.count(t).items():
+            out[k] = out.get(k, 0) + n
+    return out
+
+
+def _target_groups(glossary: Glossary, target: str) -> tuple[tuple[int, ...], ...]:
+    """Entry indices sharing one target term; cached on the (immutable) glossary, it is the same for every story."""
+    cache = getattr(glossary, "__dict__", {}).setdefault("_verify_groups", {})
+    groups = cache.get(target)
+    if groups is None:
+        found: dict[str, list[int]] = {}
+        for i, e in enumerate(glossary.entries):
+            pref = e.preferred(target)
+            if e.type in ("translate", "keep") and pref:
+                found.setdefault(pref if e.case_sensitive else pref.casefold(), []).append(i)
+        groups = cache.setdefault(target, tuple(tuple(m) for m in found.values()))
+    return groups
+
+
 def verify(
     source_texts: Sequence[str], target_texts: Sequence[str], source: str, target: str, glossary: Glossary
 ) -> tuple[tuple[TermCheck, ...], tuple[str, ...]]:
     """Per-concept expected/found counts (grouped by target term) and problems that must hold delivery."""
     src, tgt = _nfc(source_texts), _nfc(target_texts)
-    expected: dict[int, int] = {}
-    sm = glossary.matcher(source)
-    for t in src:
-        for k, n in sm.count(t).items():
-            expected[k] = expected.get(k, 0) + n
-    found: dict[int, int] = {}
-    tm = glossary.matcher(target)
-    for t in tgt:
-        for k, n in tm.count(t).items():
-            found[k] = found.get(k, 0) + n
+    expected = _totals(glossary.matcher(source), src)
+    found = _totals(glossary.matcher(target), tgt)
 
-    groups: dict[str, list[int]] = {}
-    for i, e in enumerate(glossary.entries):
-        pref = e.preferred(target)
-        if e.type in ("translate", "keep") and pref:
-            groups.setdefault(pref if e.case_sensitive else pref.casefold(), []).append(i)
     checks: list[TermCheck] = []
-    for members in groups.values():
+    for members in _target_groups(glossary, target):
         exp = sum(expected.get(i, 0) for i in members)
         if not exp:
             continue
@@ -48,11 +59,7 @@ def verify(
         ))
 
     problems: list[str] = []
-    fm = glossary.matcher(target, ("forbidden",))
-    bad: dict[int, int] = {}
-    for t in tgt:
-        for k, n in fm.count(t).items():
-            bad[k] = bad.get(k, 0) + n
+    bad = _totals(glossary.matcher(target, ("forbidden",)), tgt)
     for k, n in bad.items():
         e = glossary.entries[k]
         term = e.preferred(target) or e.key

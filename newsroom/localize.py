@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -13,6 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal, get_currency_name
 
 from newsroom.model import Dateline
+from newsroom.scan import digit_starts, finditer_at, literal_starts, with_leads
 from newsroom.spans import Span, apply_spans, merge_spans
 
 # Indonesian zone names are house style, not CLDR data.
@@ -63,7 +65,9 @@ def _scales(lang: str) -> dict[int, str]:
     return out
 
 
+@lru_cache(maxsize=4)
 def _symbols(lang: str) -> tuple[str, str]:
+    """Group and decimal separators; cached because Babel's lookup costs more than the parse it serves."""
     sym = _locale(lang).number_symbols
     sym = sym.get("latn", sym)
     return sym["group"], sym["decimal"]
@@ -82,19 +86,33 @@ def _parse_number(raw: str, lang: str) -> tuple[Decimal, int] | None:
 
 
 def _format_number(value: Decimal, places: int, lang: str) -> str:
+    """Grouped, with exactly `places` decimals, in `lang`'s symbols; Babel only where its 28-digit context bites."""
+    if value.adjusted() < 15 and places <= 10 and value.is_finite() and not value.is_signed():
+        # Short enough that Babel neither rounds nor raises: Python's own grouping gives the same string, faster.
+        group, dec = _symbols(lang)
+        return f"{value:,.{places}f}".translate({44: group, 46: dec})
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=lang)
 
 
+@lru_cache(maxsize=4096)
 def _renumber(raw: str, src: str, tgt: str) -> str:
+    """Same digits, target convention; cached because wire copy repeats its figures and Babel is slow."""
     parsed = _parse_number(raw, src)
     return _format_number(*parsed, tgt) if parsed else raw
+
+
+@lru_cache(maxsize=32)
+def _currency_name(code: str, count: int | None, lang: str) -> str:
+    """Babel's currency name, cached: its locale lookup costs more than the rest of a money rule."""
+    return get_currency_name(code, count=count, locale=lang)
 
 
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+@lru_cache(maxsize=64)
 def _zone(tz: str | None) -> tuple[tzinfo | None, str | None]:
     """A tz name or an Indonesian zone abbreviation -> (tzinfo, label for display)."""
     if not tz:
@@ -129,23 +147,75 @@ def resolve_weekday(ref: date, weekday: int, mode: str = "on") -> date:
     return ref - timedelta(days=back)
 
 
-_Rule = Callable[[re.Match[str]], str | None]
+_Render = Callable[[re.Match[str], "_Ctx"], "str | None"]
+_Starts = Callable[[str, Sequence[int]], Sequence[int]]
 
 
 class _Ctx:
+    """Per-call facts a renderer needs (story date, zone); the rule tables themselves are shared."""
+
     def __init__(self, src: str, tgt: str, ref: datetime | None, tz: str | None) -> None:
         self.src, self.tgt, self.tz = src, tgt, tz
         self.day = _ref_date(ref, tz)
         self.ref = ref
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A convention compiled once: pattern, renderer, report name and where its matches can start."""
+
+    rx: re.Pattern[str]
+    render: _Render
+    name: str
+    starts: _Starts
+    needs: re.Pattern[str]  # a loose pattern every match contains: where it finds nothing, the rule cannot match
+    needs_digit: bool = True  # every match holds a digit: a text without one cannot match
+
+
+def _at_digits(text: str, digits: Sequence[int]) -> Sequence[int]:
+    """Starts for patterns that open on a number (after a lookbehind or \\b): the digit runs."""
+    return digits
+
+
+def _at_literals(literals: Sequence[str], leads: Sequence[int] = (), depth: int = 1) -> _Starts:
+    """Starts for patterns that need one of `literals`, optionally after lead words of these lengths."""
+    # Where a literal occurs, so does any literal that prefixes it: those shorter ones are enough.
+    lits = tuple(x for x in dict.fromkeys(literals) if not any(y != x and x.startswith(y) for y in literals))
+
+    def starts(text: str, digits: Sequence[int]) -> Sequence[int]:
+        found = literal_starts(text, lits)
+        return with_leads(text, found, leads, depth) if leads and found else found
+
+    return starts
+
+
+def _digits_led(leads: Sequence[int]) -> _Starts:
+    """Starts for patterns that open on a number or on a lead word ("at 3 pm") before it."""
+
+    def starts(text: str, digits: Sequence[int]) -> Sequence[int]:
+        return with_leads(text, digits, leads) if digits else digits
+
+    return starts
+
+
+@lru_cache(maxsize=4)
+def _rule_table(src: str, tgt: str) -> tuple[_Rule, ...]:
+    """Rules for one direction, built once per process (Babel lookups and regex compiles are not free)."""
+    if (src, tgt) == ("en", "id"):
+        return tuple(_en_id_rules())
+    if (src, tgt) == ("id", "en"):
+        return tuple(_id_en_rules())
+    return ()
+
+
 # --- English -> Indonesian ---------------------------------------------------------------------
 
 _EN_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ID_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 
 
-def _en_id_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
+def _en_id_rules() -> Iterator[_Rule]:
     days_en, days_id = _days("en"), _days("id")
     months_en, months_id = _months("en"), _months("id")
     abbr = {m[:3].lower(): i for i, m in enumerate(months_en)} | {"sept": 8}
@@ -153,7 +223,7 @@ def _en_id_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
     scale_en |= {"bn": 9, "mn": 6, "tn": 12}
     scale_id = _scales("id")
 
-    def weekday(m: re.Match[str]) -> str:
+    def weekday(m: re.Match[str], c: _Ctx) -> str:
         lead = (m["lead"] or "").lower()
         wd = days_en.index(m["day"].capitalize())
         mode = {"last": "last", "next": "next"}.get(lead, "on")
@@ -169,27 +239,31 @@ def _en_id_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
             out += " mendatang"
         return out
 
-    yield (re.compile(rf"\b(?:(?P<lead>[Oo]n|[Ll]ast|[Nn]ext)\s+)?(?P<day>{_alt(days_en)})\b(?!['’]s\b)"), weekday)
+    yield _Rule(re.compile(rf"\b(?:(?P<lead>[Oo]n|[Ll]ast|[Nn]ext)\s+)?(?P<day>{_alt(days_en)})\b(?!['’]s\b)"),
+                weekday, "weekday", _at_literals(days_en, leads=(2, 4)), re.compile(_alt(days_en)), needs_digit=False)
 
     def month_index(name: str) -> int:
         key = name.rstrip(".").lower()
         return next(i for i, full in enumerate(months_en) if full.lower() == key) \
             if key in (m.lower() for m in months_en) else abbr[key[:4] if key == "sept" else key[:3]]
 
-    month_re = _alt(months_en) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    month_re = _alt(months_en) + r"|(?:" + "|".join(_EN_MONTH_ABBR) + r")\.?"
+    any_month = re.compile(_alt([*months_en, *_EN_MONTH_ABBR]))  # plain literals: `re` skips ahead to capitals
 
-    def md(m: re.Match[str]) -> str:
+    def md(m: re.Match[str], c: _Ctx) -> str:
         mi = month_index(m["mon"])
         return f"{int(m['d'])} {months_id[mi]}" + (f" {m['y']}" if m["y"] else "")
 
-    yield (re.compile(rf"\b(?P<mon>{month_re})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?"), md)
-    yield (re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{month_re})(?:\s+(?P<y>\d{{4}}))?\b"), md)
+    yield _Rule(re.compile(rf"\b(?P<mon>{month_re})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?"),
+                md, "md", _at_literals((*months_en, *_EN_MONTH_ABBR)), any_month)
+    yield _Rule(re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{month_re})(?:\s+(?P<y>\d{{4}}))?\b"), md, "md", _at_digits,
+                any_month)
 
     scale_alt = _alt(list(scale_en))
     sym_alt = _alt(list(_SYMBOLS))
     word_alt = _alt(list(_EN_WORDS))
 
-    def money(m: re.Match[str]) -> str:
+    def money(m: re.Match[str], c: _Ctx) -> str:
         code = _SYMBOLS.get(m["sym"] or "", "") or _EN_WORDS.get(m["word"] or "", "")
         if not code and m["word"]:
             code = _EN_WORDS.get(m["word"].lower(), "")
@@ -198,37 +272,39 @@ def _en_id_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
             amount += " " + scale_id[scale_en[m["sc"].lower()]]
         if code == "IDR" and not m["sc"]:
             return "Rp" + amount
-        return f"{amount} {_ID_CURRENCY.get(code) or get_currency_name(code, locale='id').lower()}"
+        return f"{amount} {_ID_CURRENCY.get(code) or _currency_name(code, None, 'id').lower()}"
 
-    yield (re.compile(rf"(?<![\w$])(?P<sym>{sym_alt})\s?(?P<n>{_EN_NUM})(?:\s?(?P<sc>{scale_alt})\b)?"
-                      rf"(?P<word>)"), money)
-    yield (re.compile(rf"(?<![\w.,$])(?P<sym>)(?P<n>{_EN_NUM})(?:\s(?P<sc>{scale_alt}))?\s(?P<word>{word_alt})\b"),
-           money)
+    yield _Rule(re.compile(rf"(?<![\w$])(?P<sym>{sym_alt})\s?(?P<n>{_EN_NUM})(?:\s?(?P<sc>{scale_alt})\b)?"
+                           rf"(?P<word>)"), money, "money", _at_literals(list(_SYMBOLS)),
+                re.compile(rf"(?:{sym_alt})\s?\d"))
+    yield _Rule(re.compile(rf"(?<![\w.,$])(?P<sym>)(?P<n>{_EN_NUM})(?:\s(?P<sc>{scale_alt}))?\s(?P<word>{word_alt})\b"),
+                money, "money", _at_digits, re.compile(rf"\d(?:\s(?:{scale_alt}))?\s(?:{word_alt})"))
 
-    def pct(m: re.Match[str]) -> str:
+    def pct(m: re.Match[str], c: _Ctx) -> str:
         unit = "poin persentase" if m["pp"] else "persen"
         return f"{_renumber(m['n'], 'en', 'id')} {unit}"
 
-    yield (re.compile(rf"(?<![\w.,])(?P<n>{_EN_NUM})(?:\s?%|\s(?:percent|per\s?cent)(?P<pp>age\spoints?)?)"), pct)
+    yield _Rule(re.compile(rf"(?<![\w.,])(?P<n>{_EN_NUM})(?:\s?%|\s(?:percent|per\s?cent)(?P<pp>age\spoints?)?)"),
+                pct, "pct", _at_digits, re.compile(r"\d(?:\s?%|\s(?:percent|per\s?cent))"))
 
-    def scaled(m: re.Match[str]) -> str:
+    def scaled(m: re.Match[str], c: _Ctx) -> str:
         return f"{_renumber(m['n'], 'en', 'id')} {scale_id[scale_en[m['sc'].lower()]]}"
 
-    yield (re.compile(rf"(?<![\w.,])(?P<n>{_EN_NUM})\s?(?P<sc>{scale_alt})\b"), scaled)
+    yield _Rule(re.compile(rf"(?<![\w.,])(?P<n>{_EN_NUM})\s?(?P<sc>{scale_alt})\b"), scaled, "scaled", _at_digits,
+                re.compile(rf"\d\s?(?:{scale_alt})"))
 
-    def time(m: re.Match[str]) -> str:
-        return _time_id(m, c)
+    yield _Rule(re.compile(r"\b(?:(?P<at>at)\s+)?(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?m\.?)(?!\w)"
+                           r"(?:\s*\((?P<gh>[0-2]\d)(?P<gm>[0-5]\d)\s+(?:GMT|UTC)\))?"),
+                _time_id, "time", _digits_led((2,)), re.compile(r"\d\s?[ap]\.?m"))
+    yield _Rule(re.compile(r"\b(?:(?P<at>at)\s+)?(?P<gh>[0-2]\d)(?P<gm>[0-5]\d)\s+(?:GMT|UTC)\b"
+                           r"(?P<h>)(?P<mi>)(?P<ap>)"), _time_id, "time", _digits_led((2,)), re.compile("GMT|UTC"))
 
-    yield (re.compile(r"\b(?:(?P<at>at)\s+)?(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s?(?P<ap>[ap]\.?m\.?)(?!\w)"
-                      r"(?:\s*\((?P<gh>[0-2]\d)(?P<gm>[0-5]\d)\s+(?:GMT|UTC)\))?"), time)
-    yield (re.compile(r"\b(?:(?P<at>at)\s+)?(?P<gh>[0-2]\d)(?P<gm>[0-5]\d)\s+(?:GMT|UTC)\b(?P<h>)(?P<mi>)(?P<ap>)"),
-           time)
-
-    def plain(m: re.Match[str]) -> str | None:
+    def plain(m: re.Match[str], c: _Ctx) -> str | None:
         out = _renumber(m.group(), "en", "id")
         return None if out == m.group() else out
 
-    yield (re.compile(r"(?<![\w.,/:])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.,]?\d)"), plain)
+    yield _Rule(re.compile(r"(?<![\w.,/:])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.,]?\d)"),
+                plain, "plain", _at_digits, re.compile(r"\d[,.]\d"))
 
 
 def _time_id(m: re.Match[str], c: _Ctx) -> str:
@@ -255,14 +331,15 @@ def _time_id(m: re.Match[str], c: _Ctx) -> str:
 
 # --- Indonesian -> English ---------------------------------------------------------------------
 
-def _id_en_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
+def _id_en_rules() -> Iterator[_Rule]:
     days_en, days_id = _days("en"), _days("id")
     months_en, months_id = _months("en"), _months("id")
+    months_id_lower = [x.lower() for x in months_id]
     scale_id = {w: e for e, w in _scales("id").items()}
     scale_en = _scales("en")
-    day_alt = _alt(days_id + ["Jum'at", "Jum’at"])
+    day_names = days_id + ["Jum'at", "Jum’at"]
 
-    def weekday(m: re.Match[str]) -> str | None:
+    def weekday(m: re.Match[str], c: _Ctx) -> str | None:
         name = m["day"].replace("’", "'").replace("Jum'at", "Jumat")
         if name == "Minggu" and not (m["pada"] or m["hari"] or m["d"]):
             return None  # "minggu" is also "week"
@@ -274,44 +351,51 @@ def _id_en_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
             return "next " + out
         return ("on " if m["pada"] else "") + out
 
-    yield (re.compile(rf"\b(?:(?P<pada>[Pp]ada)\s+)?(?:(?P<hari>[Hh]ari)\s+)?(?P<day>{day_alt})\b"
-                      r"(?:\s*\((?P<d>[0-3]?\d)/(?P<mo>[01]?\d)(?:/\d{2,4})?\))?"
-                      r"(?:\s+(?P<tail>lalu|mendatang|depan)\b)?"), weekday)
+    yield _Rule(re.compile(rf"\b(?:(?P<pada>[Pp]ada)\s+)?(?:(?P<hari>[Hh]ari)\s+)?(?P<day>{_alt(day_names)})\b"
+                           r"(?:\s*\((?P<d>[0-3]?\d)/(?P<mo>[01]?\d)(?:/\d{2,4})?\))?"
+                           r"(?:\s+(?P<tail>lalu|mendatang|depan)\b)?"),
+                weekday, "weekday", _at_literals(day_names, leads=(4,), depth=2), re.compile(_alt(day_names)),
+                needs_digit=False)
 
-    def dm(m: re.Match[str]) -> str:
-        mi = [x.lower() for x in months_id].index(m["mon"].lower())
+    def dm(m: re.Match[str], c: _Ctx) -> str:
+        mi = months_id_lower.index(m["mon"].lower())
         out = f"{months_en[mi]} {int(m['d'])}"
         return out + (f", {m['y']}" if m["y"] else "")
 
-    yield (re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{_alt(months_id)})\b(?:\s+(?P<y>\d{{4}})\b)?"), dm)
+    yield _Rule(re.compile(rf"\b(?P<d>[0-3]?\d)\s+(?P<mon>{_alt(months_id)})\b(?:\s+(?P<y>\d{{4}})\b)?"),
+                dm, "dm", _at_digits, re.compile(rf"\d\s+(?:{_alt(months_id)})"))
 
     scale_alt = _alt(list(scale_id))
     cur_alt = _alt(list(_ID_CURRENCY.values()) + ["dolar Amerika Serikat"])
     by_name = {v: k for k, v in _ID_CURRENCY.items()} | {"dolar Amerika Serikat": "USD"}
 
-    def money(m: re.Match[str]) -> str:
+    def money(m: re.Match[str], c: _Ctx) -> str:
         code = "IDR" if m["rp"] else by_name.get(m["cur"], "USD")
         amount = _renumber(m["n"], "id", "en")
         if m["sc"]:
             amount += " " + scale_en[scale_id[m["sc"]]]
         if code in _EN_SYMBOL_OUT:
             return f"{_EN_SYMBOL_OUT[code]}{amount}"
-        return f"{amount} {get_currency_name(code, count=2, locale='en')}"
+        return f"{amount} {_currency_name(code, 2, 'en')}"
 
-    yield (re.compile(rf"(?<![\w.,])(?P<rp>)(?P<n>{_ID_NUM})(?:\s(?P<sc>{scale_alt}))?\s(?P<cur>{cur_alt})\b"), money)
-    yield (re.compile(rf"\b(?P<rp>Rp)\.?\s?(?P<n>{_ID_NUM})(?:\s(?P<sc>{scale_alt}))?(?P<cur>)\b"), money)
+    yield _Rule(re.compile(rf"(?<![\w.,])(?P<rp>)(?P<n>{_ID_NUM})(?:\s(?P<sc>{scale_alt}))?\s(?P<cur>{cur_alt})\b"),
+                money, "money", _at_digits, re.compile(rf"\d(?:\s(?:{scale_alt}))?\s(?:{cur_alt})"))
+    yield _Rule(re.compile(rf"\b(?P<rp>Rp)\.?\s?(?P<n>{_ID_NUM})(?:\s(?P<sc>{scale_alt}))?(?P<cur>)\b"),
+                money, "money", _at_literals(("Rp",)), re.compile(r"Rp\.?\s?\d"))
 
-    def pct(m: re.Match[str]) -> str:
+    def pct(m: re.Match[str], c: _Ctx) -> str:
         return f"{_renumber(m['n'], 'id', 'en')} " + ("percentage points" if m["pp"] else "percent")
 
-    yield (re.compile(rf"(?<![\w.,])(?P<n>{_ID_NUM})(?:\s?%|\s(?:persen|(?P<pp>poin persentase)))\b"), pct)
+    yield _Rule(re.compile(rf"(?<![\w.,])(?P<n>{_ID_NUM})(?:\s?%|\s(?:persen|(?P<pp>poin persentase)))\b"),
+                pct, "pct", _at_digits, re.compile(r"\d(?:\s?%|\s(?:persen|poin persentase))"))
 
-    def scaled(m: re.Match[str]) -> str:
+    def scaled(m: re.Match[str], c: _Ctx) -> str:
         return f"{_renumber(m['n'], 'id', 'en')} {scale_en[scale_id[m['sc']]]}"
 
-    yield (re.compile(rf"(?<![\w.,])(?P<n>{_ID_NUM})\s(?P<sc>{scale_alt})\b"), scaled)
+    yield _Rule(re.compile(rf"(?<![\w.,])(?P<n>{_ID_NUM})\s(?P<sc>{scale_alt})\b"), scaled, "scaled", _at_digits,
+                re.compile(rf"\d\s(?:{scale_alt})"))
 
-    def time(m: re.Match[str]) -> str:
+    def time(m: re.Match[str], c: _Ctx) -> str:
         hour, minute = int(m["h"]), int(m["mi"])
         twelve = hour % 12 or 12
         out = ("at " if m["lead"] else "") + f"{twelve}:{minute:02d} {'pm' if hour >= 12 else 'am'}"
@@ -325,36 +409,38 @@ def _id_en_rules(c: _Ctx) -> Iterator[tuple[re.Pattern[str], _Rule]]:
             out = out.replace(" pm", " pm").rstrip() + " GMT"
         return out
 
-    yield (re.compile(r"\b(?P<lead>(?:pada\s+)?pukul)\s+(?P<h>[0-2]?\d)[.:](?P<mi>[0-5]\d)"
-                      r"(?:\s+(?P<z>WIB|WITA|WIT|GMT|UTC))?\b"), time)
+    yield _Rule(re.compile(r"\b(?P<lead>(?:pada\s+)?pukul)\s+(?P<h>[0-2]?\d)[.:](?P<mi>[0-5]\d)"
+                           r"(?:\s+(?P<z>WIB|WITA|WIT|GMT|UTC))?\b"),
+                time, "time", _at_literals(("pukul",), leads=(4,)), re.compile(r"pukul\s+\d"))
 
-    def plain(m: re.Match[str]) -> str | None:
+    def plain(m: re.Match[str], c: _Ctx) -> str | None:
         out = _renumber(m.group(), "id", "en")
         return None if out == m.group() else out
 
-    yield (re.compile(r"(?<![\w.,/:])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w.,]?\d)"), plain)
+    yield _Rule(re.compile(r"(?<![\w.,/:])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w.,]?\d)"),
+                plain, "plain", _at_digits, re.compile(r"\d[.,]\d"))
 
 
 def convention_spans(text: str, source: str, target: str, ref: datetime | None, tz: str | None = None) -> list[Span]:
     """Protected spans whose replacement is the target-language rendering (longest wins on overlap)."""
     src, tgt = _lang(source), _lang(target)
     ctx = _Ctx(src, tgt, ref, tz)
-    if (src, tgt) == ("en", "id"):
-        rules = list(_en_id_rules(ctx))
-    elif (src, tgt) == ("id", "en"):
-        rules = list(_id_en_rules(ctx))
-    else:
+    rules = _rule_table(src, tgt)
+    if not rules:
         return []
+    digits = digit_starts(text)
     groups: list[list[Span]] = []
-    for rx, render in rules:
+    for rule in rules:
         found: list[Span] = []
-        for m in rx.finditer(text):
+        groups.append(found)
+        if (rule.needs_digit and not digits) or rule.needs.search(text) is None:
+            continue
+        for m in finditer_at(rule.rx, text, rule.starts(text, digits)):
             if m.end() <= m.start():
                 continue
-            out = render(m)
+            out = rule.render(m, ctx)
             if out is not None:
-                found.append(Span(m.start(), m.end(), m.group(), out, "convention", render.__name__))
-        groups.append(found)
+                found.append(Span(m.start(), m.end(), m.group(), out, "convention", rule.name))
     return merge_spans(*groups)
 
 
@@ -373,11 +459,15 @@ def _agency(provider: str | None) -> str | None:
     return _PROVIDERS.get(p) or p.split(".")[0].upper()
 
 
+_AGENCY_TAG = re.compile(r"\((?:[A-Z]{2,}|[A-Za-z]+\.com)\)")
+_CITY_END = re.compile(r"\s[-–—]\s?|\s[-–—]$|,")
+
+
 def _city(dateline: Dateline) -> str | None:
     if dateline.city:
         return dateline.city.strip()
-    text = re.sub(r"\((?:[A-Z]{2,}|[A-Za-z]+\.com)\)", "", dateline.text)
-    text = re.split(r"\s[-–—]\s?|\s[-–—]$|,", text.strip(), maxsplit=1)[0]
+    text = _AGENCY_TAG.sub("", dateline.text)
+    text = _CITY_END.split(text.strip(), maxsplit=1)[0]
     text = text.strip(" -–—")
     return text or None
 

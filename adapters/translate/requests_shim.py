@@ -28,9 +28,17 @@ class _Shim(types.SimpleNamespace):
         return _send("POST", url, **kwargs)
 
 
+def _session() -> requests.Session:
+    """One session per thread: connections to the engine are kept alive instead of opened per request."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session
+
+
 def _send(method: str, url: str, **kwargs: Any) -> requests.Response:
     kwargs.setdefault("timeout", getattr(_local, "timeout", DEFAULT_TIMEOUT))
-    response = requests.request(method, url, **kwargs)
+    response = _session().request(method, url, **kwargs)
     _local.response = response
     return response
 

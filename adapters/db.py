@@ -12,7 +12,11 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # One connection per process: SQLite takes one writer at a time anyway, and threads queued on the
+        # pool are handed the connection at once, where SQLite's busy handler would sleep and poll.
+        one = {} if url.startswith("sqlite:///:memory:") or url == "sqlite://" else {
+            "pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **one)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn, _record) -> None:  # type: ignore[no-untyped-def]

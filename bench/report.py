@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import platform
 import os
+import platform
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -45,14 +46,28 @@ def print_result(r: Result) -> None:
         print(f"       note: {n}")
 
 
-def markdown(results: list[Result], argv: list[str], seconds: float) -> str:
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): absolute figures from two machines compare only with it."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def markdown(results: list[Result], argv: list[str], seconds: float, calibration: float | None = None) -> str:
     """The commit-worthy summary: environment, one table per benchmark, notes."""
     lines = [
         "# Kawat benchmark results", "",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- host: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs",
         f"- command: `python -m bench.run {' '.join(argv)}`".replace("run ` ", "run`"),
-        f"- total bench time: {seconds:.0f} s", "",
+        f"- total bench time: {seconds:.0f} s",
+        *([f"- CPU calibration: a 5M-step Python loop takes {calibration:.2f} s here (B1's ideal and B3's rate are "
+           "absolute: compare runs on other machines through this figure)"] if calibration else []), "",
         "Timing figures are informative: no test fails on them.", "",
     ]
     for r in results:

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     prepare_process(base)  # before anything imports prefect
     from bench import env
-    from bench.report import markdown, print_result
+    from bench.report import calibrate, markdown, print_result
     from bench.scenarios import ALL, Options
 
     opts = Options(latency=args.latency, engine_concurrency=args.engine_concurrency, workers=args.workers,
@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown benchmark(s) {unknown}; choose from {sorted(ALL)}", file=sys.stderr)
         return 2
+    calibration = calibrate()
+    print(f"CPU calibration: 5M-step Python loop in {calibration:.2f} s")
     started = time.perf_counter()
     results = []
     try:
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(base, ignore_errors=True)
     total = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(markdown(results, argv, total))
+    args.out.write_text(markdown(results, argv, total, calibration))
     print(f"\nwrote {args.out} ({total:.0f} s)")
     return 0  # timing never fails the run; read the PASS/FAIL lines
 

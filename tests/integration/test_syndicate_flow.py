@@ -203,3 +203,25 @@ def test_task_runs_say_which_story_engine_and_partner(world) -> None:  # type: i
     names = {r.name for r in again}
     assert f"localize-{story}-all" in names and f"deliver-{story}-{partner}" in names
     assert any(f"partner:{partner}" in r.tags for r in again if r.name.startswith("deliver-"))
+
+
+def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import flows.syndicate as fs
+    from flows import steps
+
+    c, _, _ = world
+    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
+    real, raised = steps.process, []
+
+    def flaky(c_, story_id, **kw):  # type: ignore[no-untyped-def]
+        if not raised:
+            raised.append(story_id)
+            raise RuntimeError("connection pool exhausted")
+        return real(c_, story_id, **kw)
+
+    monkeypatch.setattr(steps, "process", flaky)
+    rows = fs.syndicate()["rows"]
+    assert raised, "no story reached processing"
+    states = {r["state"] for r in rows if r["story_id"] == raised[0]}
+    assert "delivered" in states and "failed" not in states
+    assert c.work.pending() == []  # nothing left for a later run to pick up

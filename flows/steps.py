@@ -53,9 +53,9 @@ def _already_have(c: Container, story: Story) -> bool:
     return held is not None and held.content_hash == story.model_copy(update={"language": held.language}).content_hash
 
 
-def settle_resend(c: Container, source: WireSource, item: WireFile) -> IngestResult | None:
+def settle_resend(c: Container, source: WireSource, item: WireFile, digest: str | None = None) -> IngestResult | None:
     """A byte-identical re-send of a fully ingested file is acknowledged without parsing; None otherwise."""
-    seen = c.stories.seen_file(hashlib.sha256(item.data).hexdigest())
+    seen = c.stories.seen_file(digest or hashlib.sha256(item.data).hexdigest())
     if seen is None:
         return None
     source.mark_processed(item)
@@ -64,11 +64,11 @@ def settle_resend(c: Container, source: WireSource, item: WireFile) -> IngestRes
 
 def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResult:
     """Parse, check and record one claimed file; a bad file is quarantined and never stops the run."""
-    settled = settle_resend(c, source, item)
+    digest = hashlib.sha256(item.data).hexdigest()
+    settled = settle_resend(c, source, item, digest)
     if settled is not None:
         return settled
     result = IngestResult(file=f"{item.source}/{item.name}")
-    digest = hashlib.sha256(item.data).hexdigest()
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
         stories = [s if _already_have(c, s) else check_language(s) for s in stories]

@@ -41,7 +41,11 @@ def decide(story_id: str, language: str, answer: ReviewDecision) -> str:
         c.tm.store(pairs, story.language, language, engine="human",
                    glossary_version=article.provenance.glossary_version, origin="human")
     if decided.review == ReviewState.ok:
-        steps.deliver(c, story_id, force=False, run_id="review")
+        records = steps.deliver(c, story_id, force=False, run_id="review")
+        if any(r.state == "failed" and r.retryable for r in records):
+            c.work.enqueue(story_id, story.version, 0)  # the next scheduled run finishes the delivery
+            get_run_logger().warning("%s approved; a delivery failed transiently and is queued for the next run",
+                                     story_id)
         return "approved"
     return "rejected"
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from adapters.errors import KawatError, PermanentError, WireError
+from adapters.errors import KawatError, PermanentError, TransientError, WireError
 from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
@@ -229,6 +229,7 @@ def process(c: Container, story_id: str, *, engine: str | None = None, run_id: s
             c.work.done(story_id, story.version if story else 0)  # failed for good, visible in the report
             return Processed(story_id, error=str(exc))
         records = deliver(c, story_id, run_id=run_id)
+        raise_if_retryable(records)  # work stays pending: the task's retry (or the next run) finishes it
         if not any(r.state == "busy" for r in records):  # another (maybe dead) run holds one: retry later
             c.work.done(story_id, max((a.version for a in articles), default=0))
         return Processed(story_id, articles, records)
@@ -305,6 +306,7 @@ class DeliveryRecord:
     key: str | None = None
     detail: str | None = None
     objects_written: int = 0
+    retryable: bool = False
 
 
 def deliver(
@@ -342,11 +344,20 @@ def deliver_one(
             detail = "; ".join(article.qa.problems) or "glossary QA failed"
             return DeliveryRecord(**base, state=article.review.value, detail=detail)
         o = c.publisher.deliver(partner, store, publication_for(c, article, partner, story), run_id=run_id, force=force)
-        return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
+        return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written,
+                              retryable=o.retryable)
     except KawatError as exc:
         log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
         c.ledger.mark_failed(partner.id, story.story_id, lang, story.version, str(exc))
-        return DeliveryRecord(**base, state="failed", detail=str(exc))
+        return DeliveryRecord(**base, state="failed", detail=str(exc), retryable=isinstance(exc, TransientError))
+
+
+def raise_if_retryable(records: list[DeliveryRecord]) -> None:
+    """A delivery that failed on a transient cause is raised, so the task retries it instead of reporting it lost."""
+    failed = [r for r in records if r.state == "failed" and r.retryable]
+    if failed:
+        what = "; ".join(f"{r.partner}/{r.language} v{r.version}: {r.detail}" for r in failed)
+        raise TransientError(f"{failed[0].story_id}: {len(failed)} delivery(ies) failed transiently: {what}")
 
 
 def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:

@@ -97,6 +97,7 @@ def _article_row(a) -> dict:  # type: ignore[no-untyped-def]
 def deliver_task(story_id: str, partner: str | None = None, force: bool = False, run_id: str = "manual") -> list[dict]:
     records = steps.deliver(get_container(), story_id, partners=[partner] if partner else None,
                             force=force, run_id=run_id)
+    steps.raise_if_retryable(records)  # Prefect's retries take it from there; the UI shows why
     progress.report("delivered", story_id)
     return [r.__dict__ for r in records]
 
@@ -134,4 +135,6 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
 @task(name="kill", task_run_name="kill-{story_id}", retries=2, retry_delay_seconds=10,
       cache_policy=NO_CACHE, tags=["deliver", "kill"])
 def kill_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
-    return [r.__dict__ for r in steps.kill(get_container(), story_id, reason, run_id=run_id)]
+    records = steps.kill(get_container(), story_id, reason, run_id=run_id)
+    steps.raise_if_retryable(records)
+    return [r.__dict__ for r in records]

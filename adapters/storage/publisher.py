@@ -37,6 +37,7 @@ class DeliveryOutcome:
     objects_deleted: int = 0
     feed_key: str | None = None
     error: str | None = None
+    retryable: bool = False  # failed on a transient cause (5xx, reset, timeout): a later attempt may succeed
 
 
 @dataclass
@@ -120,7 +121,8 @@ class Publisher:
             self.ledger.mark_failed(partner.id, pub.story_id, pub.language, pub.version, str(exc))
             log.warning("delivery %s/%s v%s to %s failed: %s", pub.story_id, pub.language, pub.version,
                         partner.id, exc)
-            return DeliveryOutcome(**base, state="failed", objects_written=tally.written, error=str(exc))
+            return DeliveryOutcome(**base, state="failed", objects_written=tally.written, error=str(exc),
+                                   retryable=isinstance(exc, TransientError))
         state = DeliveryState.delivered if is_current else DeliveryState.superseded
         self.ledger.mark_delivered(partner.id, pub.story_id, pub.language, pub.version, key=key, checksum=checksum,
                                    state=state)
@@ -139,7 +141,8 @@ class Publisher:
         except KawatError as exc:
             self.ledger.mark_failed(partner.id, story_id, language, version, f"kill: {exc}")
             return DeliveryOutcome(**base, state="failed", objects_written=tally.written,
-                                   objects_deleted=tally.deleted, error=str(exc))
+                                   objects_deleted=tally.deleted, error=str(exc),
+                                   retryable=isinstance(exc, TransientError))
         self.ledger.revoke(partner.id, story_id, language, version, key=latest, checksum=tomb_sha, reason=reason)
         return DeliveryOutcome(**base, state="revoked", key=latest, objects_written=tally.written,
                                objects_deleted=tally.deleted, feed_key=feed)

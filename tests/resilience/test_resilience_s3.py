@@ -88,3 +88,27 @@ def test_s3_reset_after_feed_put_does_not_duplicate_the_feed_line(tmp_path, seaw
     assert proxy.injected["reset-after"] == 2
     assert a.lost == [] and a.missing_feed_lines == []
     assert a.duplicate_feed_lines == 0, a.duplicated()
+
+
+def test_s3_delivery_that_exhausts_its_retries_is_finished_by_the_task_retry(tmp_path, seaweed, prefect_harness,
+                                                                              monkeypatch) -> None:
+    fast_task_retries(monkeypatch)
+    with S3FaultProxy(seaweed.endpoint_url, rate=0.0) as proxy:
+        settings, _ = faulty_settings(tmp_path, seaweed, mt_url=None, storage_endpoint=proxy.url)
+        ids = write_batch(tmp_path / "inbox", "exhaust", 1)
+        p = settings.partners[0]
+        c = install(settings)
+        # Every try one delivery makes: tenacity's attempts x (the put + botocore's one retry).
+        budget = c.publisher.attempts * c.store_for(p).client.meta.config.retries["total_max_attempts"]
+        for _ in range(budget):
+            proxy.fail_next("PUT", "/latest.", "500")
+        from flows.syndicate import syndicate
+
+        result = syndicate()
+        admin = make_s3_client(seaweed.endpoint_url, "us-east-1", ADMIN.access_key, ADMIN.secret_key)
+        a = audit(settings, c.ledger, admin, ids)
+    assert proxy.injected["500"] == budget
+    assert [r for r in result["rows"] if r.get("state") == "failed"] == []
+    assert {(r["partner"], r["state"]) for r in result["rows"]} >= {(p.id, "delivered")}
+    assert a.lost == [] and a.missing_feed_lines == [] and a.duplicate_feed_lines == 0
+    assert c.work.pending() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -147,7 +148,7 @@ def test_transient_errors_are_retried_permanent_are_not(publisher: Publisher) ->
     assert publisher.deliver(partner(), store, pub(), run_id="r1").state == "delivered"
     store2 = MemoryPartnerStore(fail_next=[PermanentError("403 AccessDenied"), TransientError("x")])
     out = publisher.deliver(partner(), store2, pub(story="s2"), run_id="r1")
-    assert out.state == "failed" and "403" in (out.error or "")
+    assert out.state == "failed" and "403" in (out.error or "") and not out.retryable
     assert len(store2.fail_next) == 1  # not retried
     row = publisher.ledger.get("tempo", "s2", "id", 1)
     assert row.state == DeliveryState.failed
@@ -233,3 +234,13 @@ def test_feed_put_whose_answer_is_lost_is_not_written_twice_on_retry(publisher) 
     store = LosesFeedAnswers()
     assert publisher.deliver(partner(), store, pub(), run_id="r").state == "delivered"
     assert len(list(store.list("kawat/feed/"))) == 1
+
+
+def test_a_delivery_that_runs_out_of_transient_retries_says_it_is_retryable(tmp_path: Path) -> None:
+    quick = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'q.db'}")), attempts=3,
+                      wait_initial=0, wait_max=0)
+    store = MemoryPartnerStore(fail_next=[TransientError("reset")] * 3)
+    out = quick.deliver(partner(), store, pub(), run_id="r1")
+    assert out.state == "failed" and out.retryable and "reset" in (out.error or "")
+    assert store.fail_next == []
+    assert quick.deliver(partner(), store, pub(), run_id="r2").state == "delivered"

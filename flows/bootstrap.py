@@ -137,7 +137,8 @@ def bootstrap(settings: Settings | None = None) -> Container:
         work=SqlWorkLog(db),
         glossary=glossary,
         translation=TranslationService(engines, tm=tm, limits=limits),
-        publisher=Publisher(ledger),
+        publisher=Publisher(ledger, attempts=settings.storage.retry_attempts,
+                            wait_initial=settings.storage.retry_wait, wait_max=settings.storage.retry_wait_max),
     )
 
 

@@ -133,9 +133,12 @@ def test_flow_parameters_are_typed_and_bad_story_fails_fast(world) -> None:  # t
         deliver(story_id="no-such-story")
 
 
-def test_resend_failed_recovers_after_s3_outage(world, seaweed) -> None:  # type: ignore[no-untyped-def]
+def test_resend_failed_recovers_after_s3_outage(world, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import flows.syndicate as fs
     from flows.editorial import resend_failed
     from flows.syndicate import syndicate
+
+    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
 
     c, report, _ = world
     seaweed.stop()

@@ -131,8 +131,8 @@ def _processed(inbox: Path) -> int:
 
 @pytest.mark.parametrize(("seed", "phase"), [
     pytest.param(seed, phase, id=f"{phase}-{seed}") for seed, phase in CASES])
-def test_sigkill_mid_batch_then_rerun_delivers_everything_once(tmp_path: Path, seaweed, seed: int,  # type: ignore[no-untyped-def]
-                                                               phase: str) -> None:
+def test_sigkill_mid_batch_then_rerun_delivers_everything_once(tmp_path: Path, seaweed, prefect_harness,  # type: ignore[no-untyped-def]
+                                                               seed: int, phase: str) -> None:
     rng = random.Random(seed)
     partners = partner_configs(1, languages=[("id",)], formats=("ninjs", "html"))
     settings = make_settings(tmp_path, seaweed, partners=partners, engine="dry-run", samples=False,
@@ -144,7 +144,11 @@ def test_sigkill_mid_batch_then_rerun_delivers_everything_once(tmp_path: Path, s
     ids = write_batch(inbox, tag, STORIES, seed=seed)
     config = tmp_path / "kawat.toml"
     _write_config(config, settings, partners)
-    env = prefect_env(tmp_path / "prefect-home", KAWAT_WORKERS="4", KAWAT_CONFIG=str(config),
+    # The runs report to the session's Prefect API, as production runs report to a server: a kill
+    # takes down the run's process group, never the orchestrator (and no run pays a server start-up).
+    from prefect.settings import PREFECT_API_URL
+
+    env = prefect_env(tmp_path / "prefect-home", PREFECT_API_URL.value(), KAWAT_WORKERS="4", KAWAT_CONFIG=str(config),
                       **{ACCESS_ENV: provisioned.writer.access_key, SECRET_ENV: provisioned.writer.secret_key})
     db = settings.data_dir / "kawat.db"
 

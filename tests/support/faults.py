@@ -117,6 +117,13 @@ class S3FaultProxy:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def handle_expect_100(self) -> bool:
+                """botocore sends `Expect: 100-continue` on PUT: the interim answer must leave the buffer
+                now, or every put waits out botocore's 1 s 100-continue timeout."""
+                ok = super().handle_expect_100()
+                self.wfile.flush()
+                return ok
+
             def _any(self) -> None:
                 owner._handle(self)
 

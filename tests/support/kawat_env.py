@@ -58,7 +58,8 @@ def make_settings(tmp: Path, seaweed: SeaweedServer, *, partners: list[dict], en
         sources=[SourceConfig(name="drop", kind="folder", path=str(inbox))],
         engines=engines,
         storage=StorageConfig(endpoint_url=seaweed.endpoint_url, access_key_env="KAWAT_TEST_WRITER_ACCESS_KEY",
-                              secret_key_env="KAWAT_TEST_WRITER_SECRET_KEY"),
+                              secret_key_env="KAWAT_TEST_WRITER_SECRET_KEY",
+                              retry_wait=0.05, retry_wait_max=0.2),  # same tries, no production pauses
         partners=[PartnerConfig(**{k: v for k, v in p.items() if v is not None}) for p in partners],
         **kawat,
     )

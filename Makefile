@@ -12,8 +12,10 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 	$(PY) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (this sandbox, many CI images) every
+# process would recompile Prefect & co from source: ~4 s more per `kawat` command and server start.
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --extra dev
+	$(UV) sync --frozen --extra dev --compile-bytecode
 	@touch $@
 
 install: .venv/.synced

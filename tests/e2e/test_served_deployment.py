@@ -37,6 +37,7 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
 
     server = procs.add(PrefectServer(tmp_path / "prefect-home")).start()
     env = prefect_env(tmp_path / "serve-home", server.api_url, KAWAT_CONFIG=str(config), KAWAT_WORKERS="2",
+                      PREFECT_RUNNER_POLL_FREQUENCY="1",  # pick a UI-triggered run up within a second, not ten
                       KAWAT_TEST_WRITER_ACCESS_KEY=seaweed.identities[0].access_key,
                       KAWAT_TEST_WRITER_SECRET_KEY=seaweed.identities[0].secret_key)
     serve = procs.add(Proc("kawat-serve", [str(BIN / "kawat"), "serve"], env, tmp_path / "serve.log")).start()

@@ -46,6 +46,9 @@ class EngineStats:
     characters: int = 0
     peak_in_flight: int = 0
     texts: list[str] = field(default_factory=list)
+    first_at: float = 0.0  # wall clock (time.time) of the first request taken, 0 when none
+    last_at: float = 0.0  # wall clock of the last answer given
+    busy: float = 0.0  # seat-seconds spent serving: busy / (concurrency x span) is how full the engine was
 
 
 class LibreLikeServer:
@@ -114,7 +117,8 @@ class LibreLikeServer:
         if parsed.path == "/_stats":  # the bench reads (and resets) the counters of a server in another process
             stats = self.reset() if params.get("reset") else self.stats
             return self._send(h, 200, {"requests": stats.requests, "characters": stats.characters,
-                                       "peak_in_flight": stats.peak_in_flight})
+                                       "peak_in_flight": stats.peak_in_flight, "first_at": stats.first_at,
+                                       "last_at": stats.last_at, "busy": stats.busy})
         if parsed.path.rstrip("/").endswith("/languages"):
             return self._send(h, 200, [{"code": c, "name": c, "targets": ["en", "id"]} for c in ("en", "id")])
         if not parsed.path.rstrip("/").endswith("translate"):
@@ -133,6 +137,8 @@ class LibreLikeServer:
                 self.stats.peak_in_flight = max(self.stats.peak_in_flight, self._in_flight)
                 self.stats.requests += 1
                 self.stats.characters += len(text)
+                started = time.time()
+                self.stats.first_at = self.stats.first_at or started
                 if self.keep_texts:
                     self.stats.texts.append(text)
             try:
@@ -141,6 +147,8 @@ class LibreLikeServer:
             finally:
                 with self._lock:
                     self._in_flight -= 1
+                    self.stats.last_at = time.time()
+                    self.stats.busy += self.stats.last_at - started
         self._send(h, 200, {"translatedText": answer})
 
     @staticmethod
@@ -181,7 +189,9 @@ class EngineProcess:
         """Hand back the stats so far and start counting afresh (over HTTP)."""
         with urlopen(self.url + "_stats?reset=1", timeout=10) as resp:
             data = json.loads(resp.read())
-        return EngineStats(data["requests"], data["characters"], data["peak_in_flight"])
+        return EngineStats(data["requests"], data["characters"], data["peak_in_flight"],
+                           first_at=data.get("first_at", 0.0), last_at=data.get("last_at", 0.0),
+                           busy=data.get("busy", 0.0))
 
     def __exit__(self, *exc: object) -> None:
         if self._proc:

@@ -127,6 +127,7 @@ class FlowRun:
 
     seconds: float
     rows: list[dict]
+    started_at: float = 0.0  # wall clock (time.time) at the call, to line up with the engine's stats
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.get("state") == state)
@@ -149,10 +150,10 @@ def run_flow(workers: int) -> FlowRun:
     from flows.runtime import in_process_run
 
     flow = syndicate.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
-    start = time.perf_counter()
+    started_at, start = time.time(), time.perf_counter()
     with in_process_run():  # as `kawat run` calls it
         result = flow()
-    return FlowRun(time.perf_counter() - start, list(result["rows"]))
+    return FlowRun(time.perf_counter() - start, list(result["rows"]), started_at)
 
 
 def warm_prefect() -> float:

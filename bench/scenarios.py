@@ -74,6 +74,12 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r.add("wall time", f"{run.seconds:.2f} s")
     r.add("engine requests", f"{seen.requests} ({seen.characters:,} chars; minimum {min_requests} at {limit} chars/request)")
     r.add("engine peak concurrency", f"{seen.peak_in_flight}")
+    if seen.requests:
+        span = seen.last_at - seen.first_at
+        fill = seen.busy / (o.engine_concurrency * span) if span > 0 else 0.0
+        lead, tail = seen.first_at - run.started_at, run.started_at + run.seconds - seen.last_at
+        r.add("engine seats busy", f"{fill:.0%} of {o.engine_concurrency} seats over {span:.2f} s "
+                                   f"(first request {lead:.2f} s after start, last answer {tail:.2f} s before end)")
     r.add("naive baseline", f"{naive_full:.1f} s" + (f" (measured {naive_s:.1f} s on {len(sample)} stories, scaled)"
                                                       if len(sample) < batch_size else ""))
     r.add("speed-up vs naive", f"{speedup:.1f}×", "≥ 8×", speedup >= 8)

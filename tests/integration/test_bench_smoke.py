@@ -51,6 +51,8 @@ def test_engine_server_caps_concurrency(tmp_path: Path) -> None:
             answers = list(pool.map(lambda i: httpx.post(eng.url + "translate", params={
                 "q": f"The minister spoke {i}", "source": "en", "target": "id"}).json(), range(6)))
     assert eng.stats.requests == 6 and eng.stats.peak_in_flight == 2
+    # Seat-seconds: 6 answers of 50 ms; two seats make the span at least three answers long.
+    assert eng.stats.busy >= 6 * 0.05 and eng.stats.last_at - eng.stats.first_at >= 3 * 0.05
     assert all("translatedText" in a for a in answers)
 
 

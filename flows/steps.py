@@ -363,9 +363,12 @@ def raise_if_retryable(records: list[DeliveryRecord]) -> None:
 def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:
     """Withdraw a story from every partner now, whatever the feed says later."""
     story = get_story(c, story_id)
-    killed = story.model_copy(update={"status": Status.canceled, "signal": Signal.kill, "advisory": reason,
-                                      "version": story.version + 1})
-    c.stories.record(killed)
+    if story.status == Status.canceled:  # a retried or repeated kill re-applies the same killed version
+        killed = story
+    else:
+        killed = story.model_copy(update={"status": Status.canceled, "signal": Signal.kill, "advisory": reason,
+                                          "version": story.version + 1})
+        c.stories.record(killed)
     records = []
     for partner in c.settings.partners:
         for lang in partner.languages:

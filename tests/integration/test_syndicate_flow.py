@@ -114,6 +114,10 @@ def test_kill_leaves_a_tombstone_and_no_body(world, seaweed) -> None:  # type: i
     story = sorted(c.stories.list_ids())[1]
     rows = kill(story_id=story, reason="Legal: withdrawn by the agency")
     assert rows and all(r["state"] == "revoked" for r in rows)
+    killed_version = c.stories.get(story).version
+    again = kill(story_id=story, reason="Legal: withdrawn by the agency")  # an editor's retry
+    assert c.stories.get(story).version == killed_version
+    assert {r["version"] for r in again} == {killed_version}
     for partner in c.settings.partners:
         objects = {k: v for k, v in _partner_keys(seaweed, report, partner).items() if f"/{story}/" in k}
         assert list(objects) == [k for k in objects if k.endswith("latest.json")]

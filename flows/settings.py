@@ -33,10 +33,6 @@ class SourceConfig(Credentials):
     prefix: str = "inbox/"
     endpoint_url: str | None = None
     region: str = "us-east-1"
-    # One delivery's tries before the story's task gives it another go; pauses double up to the max.
-    retry_attempts: int = Field(4, ge=1)
-    retry_wait: float = Field(0.5, ge=0)
-    retry_wait_max: float = Field(20.0, ge=0)
 
 
 class EngineConfig(_Section):

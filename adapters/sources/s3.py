@@ -115,7 +115,9 @@ class S3InboxSource:
             gen = 0
             if name in claims:
                 last_gen, when = claims[name]
-                if (now - when).total_seconds() < self.stale_after:
+                # Listings often give LastModified to the second: the claim may be up to 1 s younger.
+                slack = 1.0 if when.microsecond == 0 else 0.0
+                if (now - when).total_seconds() - slack < self.stale_after:
                     continue
                 log.warning("re-offering %s: claim %d is stale", name, last_gen)
                 gen = last_gen + 1

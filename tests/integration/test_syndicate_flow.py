@@ -138,11 +138,10 @@ def test_flow_parameters_are_typed_and_bad_story_fails_fast(world) -> None:  # t
 
 
 def test_resend_failed_recovers_after_s3_outage(world, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import flows.syndicate as fs
     from flows.editorial import resend_failed
     from flows.syndicate import syndicate
 
-    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
+    kawat_env.fast_task_retries(monkeypatch)
 
     c, report, _ = world
     seaweed.stop()
@@ -217,7 +216,7 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
     from flows import steps
 
     c, _, _ = world
-    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
+    kawat_env.fast_task_retries(monkeypatch)
     real, raised = steps.process, []
 
     def flaky(c_, story_id, **kw):  # type: ignore[no-untyped-def]

@@ -1,24 +1,14 @@
-"""Shared set-up for in-process faulty runs: settings against real SeaweedFS, fast task retries."""
+"""Shared set-up for in-process faulty runs: settings against real SeaweedFS."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from adapters.translate.limits import reset_limiters
 from flows.settings import EngineConfig, Settings
 from infra.provision import ProvisionReport
 from infra.seaweed import SeaweedServer
 from tests.support import kawat_env
-
-
-def fast_task_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the flow's task retries but without their production 10 s pauses (CI time)."""
-    import flows.syndicate as fs
-
-    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
-    monkeypatch.setattr(fs, "handle_file", fs.handle_file.with_options(retry_delay_seconds=0))
 
 
 def faulty_settings(tmp: Path, seaweed: SeaweedServer, *, mt_url: str | None, storage_endpoint: str | None = None,

@@ -7,10 +7,10 @@ import pytest
 from adapters.storage.client import make_s3_client
 from tests.resilience.audit import audit
 from tests.resilience.conftest import record
-from tests.resilience.runs import fast_task_retries, faulty_settings
+from tests.resilience.runs import faulty_settings
 from tests.resilience.wire import write_batch
 from tests.support.faults import S3FaultProxy
-from tests.support.kawat_env import install
+from tests.support.kawat_env import fast_task_retries, install
 from tests.support.s3 import ADMIN
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from tests.support.http_handler import OneWriteHandler
 from tests.support.mt_servers import MTServer
 
 _HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
@@ -110,20 +111,7 @@ class S3FaultProxy:
         self._up_host, self._up_port = up.hostname or "127.0.0.1", int(up.port or 80)
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            wbufsize = 1 << 16  # one write per answer: split writes stall kept-alive clients 40 ms (Nagle)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def handle_expect_100(self) -> bool:
-                """botocore sends `Expect: 100-continue` on PUT: the interim answer must leave the buffer
-                now, or every put waits out botocore's 1 s 100-continue timeout."""
-                ok = super().handle_expect_100()
-                self.wfile.flush()
-                return ok
-
+        class Handler(OneWriteHandler):
             def _any(self) -> None:
                 owner._handle(self)
 

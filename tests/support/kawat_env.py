@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from bench.engine_server import pseudo_translate
 from flows.bootstrap import Container, bootstrap, set_container
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, StorageConfig
@@ -80,3 +82,11 @@ def install(settings: Settings) -> Container:
     c = bootstrap(settings)
     set_container(c)
     return c
+
+
+def fast_task_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the flow's task retries but without their production 10 s pauses (CI time)."""
+    import flows.syndicate as fs
+
+    monkeypatch.setattr(fs, "process_story", fs.process_story.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr(fs, "handle_file", fs.handle_file.with_options(retry_delay_seconds=0))

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape, unescape
 
+from tests.support.http_handler import OneWriteHandler
+
 _WORD = re.compile(r"\b\w+\b")
 _TAGGED = re.compile(r"(<(kw|kwp)>.*?</\2>)", re.S)
 
@@ -50,13 +52,7 @@ class MTServer:
         self._lock = threading.Lock()
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            wbufsize = 1 << 16  # one write per answer: split writes stall kept-alive clients 40 ms (Nagle)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(OneWriteHandler):
             def do_GET(self) -> None:
                 owner._dispatch(self, "GET")
 

@@ -42,8 +42,7 @@ def decide(story_id: str, language: str, answer: ReviewDecision) -> str:
                    glossary_version=article.provenance.glossary_version, origin="human")
     if decided.review == ReviewState.ok:
         records = steps.deliver(c, story_id, force=False, run_id="review")
-        if any(r.state == "failed" and r.retryable for r in records):
-            c.work.enqueue(story_id, story.version, 0)  # the next scheduled run finishes the delivery
+        if steps.requeue_retryable(c.work, story_id, story.version, records):
             get_run_logger().warning("%s approved; a delivery failed transiently and is queued for the next run",
                                      story_id)
         return "approved"

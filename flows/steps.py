@@ -11,6 +11,7 @@ from adapters.errors import KawatError, PermanentError, TransientError, WireErro
 from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
+from adapters.worklog import WorkLog
 from glossary import affected_by_change
 from flows.bootstrap import Container
 from flows.settings import PartnerConfig
@@ -358,6 +359,14 @@ def raise_if_retryable(records: list[DeliveryRecord]) -> None:
     if failed:
         what = "; ".join(f"{r.partner}/{r.language} v{r.version}: {r.detail}" for r in failed)
         raise TransientError(f"{failed[0].story_id}: {len(failed)} delivery(ies) failed transiently: {what}")
+
+
+def requeue_retryable(work: WorkLog, story_id: str, version: int, records: list[DeliveryRecord]) -> bool:
+    """Outside a story's own task (an editor's approval) a transient failure is queued for the next run."""
+    if not any(r.state == "failed" and r.retryable for r in records):
+        return False
+    work.enqueue(story_id, version, 0)
+    return True
 
 
 def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:

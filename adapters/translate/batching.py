@@ -13,6 +13,9 @@ from adapters.translate.segment import join, normalize_space, pack, pieces_for, 
 
 log = logging.getLogger(__name__)
 
+# Hands a caller's units to a shared request pool: (units, send) -> one output per unit.
+Share = Callable[[list[str], Callable[[list[str], Guard[Any]], list[str]]], list[str]]
+
 
 def check_present(engine: str, source_text: str, output: object) -> str:
     """Reject None or a blank answer to a non-blank text."""
@@ -58,13 +61,22 @@ class BatchingTranslator:
         glossary: GlossaryPairs = (),
         *,
         guard: Guard[Any] | None = None,
+        share: Share | None = None,
     ) -> list[str]:
-        """Translate `texts` in order; blank texts pass through; every request goes through `guard`."""
+        """Translate `texts` in order; blank texts pass through; every request goes through `guard`.
+
+        With `share` (the service's request pool) the pieces travel in requests shared with other callers.
+        """
         run: Guard[Any] = guard or unguarded
         pieces = pieces_for(texts, self.max_chars)
         if not pieces:
             return list(texts)
         context = self._prepare(source, target, glossary, run)
+        if share is not None:
+            def send(units: list[str], guard_: Guard[Any]) -> list[str]:
+                return self._translate_group(units, source, target, context, guard_)
+
+            return reassemble(texts, pieces, share([p.text for p in pieces], send))
         outputs: list[str] = []
         for group in pack(pieces, self.max_chars, self.max_items, joinable=not self.array_api):
             units = [p.text for p in group]

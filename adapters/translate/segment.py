@@ -89,7 +89,7 @@ def pack(pieces: Sequence[Piece], limit: int, max_items: int, joinable: bool = T
     last_alone = False
     for p in pieces:
         # A piece that itself holds a blank line cannot be told apart after joining: send it alone.
-        alone = joinable and _SPLIT_JOINED.search(p.text) is not None
+        alone = joinable and holds_blank_line(p.text)
         extra = len(p.text) + (len(JOIN) if joinable else 0)
         if groups and not alone and not last_alone and size + extra <= limit and len(groups[-1]) < max_items:
             groups[-1].append(p)
@@ -99,6 +99,11 @@ def pack(pieces: Sequence[Piece], limit: int, max_items: int, joinable: bool = T
             size = len(p.text)
             last_alone = alone
     return groups
+
+
+def holds_blank_line(text: str) -> bool:
+    """Such a text, joined with others, could not be told apart in the answer: it travels alone."""
+    return _SPLIT_JOINED.search(text) is not None
 
 
 def join(texts: Sequence[str]) -> str:

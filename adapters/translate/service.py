@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from adapters.translate.base import GlossaryPairs, Translator
 from adapters.translate.batching import BatchingTranslator, check_present
 from adapters.translate.dryrun import DryRunEngine
 from adapters.translate.limits import CallStats, EngineLimits, make_guard
+from adapters.translate.pooling import RequestPool, Send
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ class TranslationService:
         self.limits = {
             name: lim if isinstance(lim, EngineLimits) else limits_from_config(lim) for name, lim in (limits or {}).items()
         }
+        self._pools: dict[str, RequestPool] = {}
+        self._pools_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Any, tm: TranslationMemory | None = None) -> TranslationService:
@@ -100,6 +104,17 @@ class TranslationService:
         raise PermanentError(f"no engine could translate ({summary})")
 
     # ----------------------------------------------------------------------------------------
+    def _pool(self, name: str, engine: BatchingTranslator, limits: EngineLimits) -> RequestPool:
+        """One request pool per engine, as many senders as the engine has seats."""
+        with self._pools_lock:
+            pool = self._pools.get(name)
+            if pool is None:
+                pool = self._pools[name] = RequestPool(
+                    limits.concurrency, engine.max_chars, engine.max_items, joinable=not engine.array_api,
+                    guard_for=lambda stats: make_guard(name, limits, stats),
+                )
+            return pool
+
     def _with_engine(
         self,
         name: str,
@@ -147,9 +162,18 @@ class TranslationService:
         glossary_pairs: GlossaryPairs,
         stats: CallStats,
     ) -> list[str]:
-        guard = make_guard(name, self.limits.get(name, EngineLimits()), stats)
+        limits = self.limits.get(name, EngineLimits())
+        guard = make_guard(name, limits, stats)
         pairs = glossary_pairs if getattr(engine, "native_glossary", False) else ()
-        if isinstance(engine, (BatchingTranslator, DryRunEngine)):
+        if isinstance(engine, BatchingTranslator):
+            pool = self._pool(name, engine, limits)
+            key = (source, target, tuple(pairs))
+
+            def share(units: list[str], send: Send) -> list[str]:
+                return pool.translate(key, units, send, stats)
+
+            return engine.translate(texts, source, target, pairs, guard=guard, share=share)
+        if isinstance(engine, DryRunEngine):
             return engine.translate(texts, source, target, pairs, guard=guard)
 
         def whole() -> list[str]:

@@ -1,0 +1,186 @@
+"""Paragraphs of concurrent stories share engine requests: fewer, fuller requests to a metered engine.
+
+A story alone fills its last request only partly (4,700 characters is four 1,500-character requests,
+the last a fifth full). Here every caller queues its pieces per (source, target, glossary); whoever
+holds one of the engine's seats sends the oldest queued pieces, topped up with later ones that still
+fit, and hands each answer back to its owner. Nothing waits for a batch to fill: a free seat sends
+what is there. One owner's bad text never fails the others (a refused shared request is re-sent
+owner by owner), and an owner whose request failed gets the error: all-or-nothing per story holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.errors import KawatError, PermanentError, TransientError
+from adapters.translate.base import Guard
+from adapters.translate.limits import CallStats
+from adapters.translate.segment import JOIN, holds_blank_line
+
+# Send a group of units through a guard and return one output per unit (BatchingTranslator's hook).
+Send = Callable[[list[str], Guard[Any]], list[str]]
+
+WINDOW = 256  # queued units looked at to top up a request: later pieces wait at most this far behind
+
+
+@dataclass(eq=False)
+class _Ticket:
+    """One caller's share: its outputs as they come back, or the first error one of its requests met."""
+
+    stats: CallStats
+    outputs: list[str | None]
+    queued: int
+    remaining: int
+    error: KawatError | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def settle(self, index: int, output: str) -> None:
+        if self.outputs[index] is None:
+            self.outputs[index] = output
+            self.remaining -= 1
+        if self.remaining == 0:
+            self.done.set()
+
+    def fail(self, exc: KawatError) -> None:
+        if self.error is None:
+            self.error = exc
+        self.done.set()
+
+
+@dataclass(eq=False)
+class _Unit:
+    text: str
+    ticket: _Ticket
+    index: int
+    alone: bool  # holds a blank line itself: joined with others it could not be split back
+
+
+class RequestPool:
+    """Per-engine queue of pieces and `seats` senders; safe to call from many threads."""
+
+    def __init__(self, seats: int, limit: int, max_items: int, joinable: bool,
+                 guard_for: Callable[[CallStats], Guard[Any]]) -> None:
+        self._free = max(1, seats)
+        self._limit = limit
+        self._max_items = max(1, max_items)
+        self._joinable = joinable
+        self._guard_for = guard_for
+        self._queues: dict[Hashable, deque[_Unit]] = {}
+        self._cond = threading.Condition()
+
+    def translate(self, key: Hashable, units: list[str], send: Send, stats: CallStats) -> list[str]:
+        """Outputs for `units` in order; raises the first error any request carrying them met."""
+        if not units:
+            return []
+        ticket = _Ticket(stats, [None] * len(units), len(units), len(units))
+        items = [_Unit(t, ticket, i, self._joinable and holds_blank_line(t))
+                 for i, t in enumerate(units)]
+        with self._cond:
+            self._queues.setdefault(key, deque()).extend(items)
+            self._cond.notify_all()
+        while True:
+            with self._cond:
+                while ticket.queued and not self._free and ticket.error is None:
+                    self._cond.wait()
+                if not ticket.queued or ticket.error is not None:
+                    break
+                self._free -= 1
+                batch = self._take(key)
+            try:
+                self._send(batch, send)
+            finally:
+                with self._cond:
+                    self._free += 1
+                    self._cond.notify_all()
+        ticket.done.wait()
+        if ticket.error is not None:
+            raise ticket.error
+        return [o for o in ticket.outputs if o is not None]
+
+    # -- under the lock ----------------------------------------------------------------------
+    def _take(self, key: Hashable) -> list[_Unit]:
+        """The oldest queued unit, then later ones (first fit within WINDOW) while the request has room."""
+        queue = self._queues[key]
+        head = queue.popleft()
+        batch, size = [head], len(head.text)
+        if not head.alone:
+            join = len(JOIN) if self._joinable else 0
+            kept: list[_Unit] = []
+            looked = 0
+            while queue and looked < WINDOW and len(batch) < self._max_items and size < self._limit:
+                u = queue.popleft()
+                looked += 1
+                if not u.alone and u.ticket.error is None and size + join + len(u.text) <= self._limit:
+                    batch.append(u)
+                    size += join + len(u.text)
+                else:
+                    kept.append(u)
+            queue.extendleft(reversed(kept))
+        if not queue:
+            del self._queues[key]
+        for u in batch:
+            u.ticket.queued -= 1
+        self._cond.notify_all()  # owners whose last pieces just left the queue stop competing for seats
+        return batch
+
+    def _drop(self, ticket: _Ticket) -> None:
+        """A failed owner's pieces still queued are not worth a request."""
+        for key, queue in list(self._queues.items()):
+            left = deque(u for u in queue if u.ticket is not ticket)
+            if left:
+                self._queues[key] = left
+            else:
+                del self._queues[key]
+        ticket.queued = 0
+
+    # -- outside the lock --------------------------------------------------------------------
+    def _send(self, batch: list[_Unit], send: Send) -> None:
+        live = [u for u in batch if u.ticket.error is None]
+        if not live:
+            return
+        owners = list(dict.fromkeys(u.ticket for u in live))
+        try:
+            self._deliver(live, send)
+        except PermanentError as exc:
+            if len(owners) == 1:
+                self._fail(owners, exc)
+                return
+            # One owner's text may be what the engine refused: each owner answers for its own.
+            for owner in owners:
+                mine = [u for u in live if u.ticket is owner]
+                try:
+                    self._deliver(mine, send)
+                except KawatError as own_exc:
+                    self._fail([owner], own_exc)
+        except KawatError as exc:
+            self._fail(owners, exc)
+        except Exception as exc:  # a bug in an engine hook: every owner learns of it, nobody hangs
+            self._fail(owners, PermanentError(f"{type(exc).__name__}: {exc}"))
+
+    def _deliver(self, units: list[_Unit], send: Send) -> None:
+        """One request (its retries and fallbacks included); each owner is charged for its own characters."""
+        stats = CallStats()
+        outputs = send([u.text for u in units], self._guard_for(stats))
+        if len(outputs) != len(units):
+            raise TransientError(f"{len(outputs)} translations for {len(units)} texts")
+        total = sum(len(u.text) for u in units) or 1
+        by_owner: dict[_Ticket, int] = {}
+        for u in units:
+            by_owner[u.ticket] = by_owner.get(u.ticket, 0) + len(u.text)
+        with self._cond:
+            for owner, chars in by_owner.items():
+                owner.stats.requests += stats.requests
+                owner.stats.characters += round(stats.characters * chars / total)
+            for u, out in zip(units, outputs, strict=True):
+                u.ticket.settle(u.index, out)
+
+    def _fail(self, owners: list[_Ticket], exc: KawatError) -> None:
+        with self._cond:
+            for owner in owners:
+                owner.fail(exc)
+                self._drop(owner)
+            self._cond.notify_all()

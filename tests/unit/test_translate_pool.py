@@ -1,0 +1,161 @@
+"""Concurrent stories share engine requests: fewer requests, same answers, one owner's failure stays its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, ClassVar
+
+import pytest
+
+from adapters.errors import PermanentError, TransientError
+from adapters.translate.batching import BatchingTranslator
+from adapters.translate.limits import EngineLimits, reset_limiters
+from adapters.translate.segment import JOIN, pack, pieces_for
+from adapters.translate.service import TranslationService
+
+
+class Upper(BatchingTranslator):
+    """Joined-paragraph engine (like LibreTranslate): upper-cases, records requests, can be held or poisoned."""
+
+    kind: ClassVar[str] = "upper"
+    hard_limit: ClassVar[int] = 120
+    default_limit: ClassVar[int] = 120
+
+    def __init__(self, name: str = "u", **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.requests: list[str] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.lock = threading.Lock()
+        self.fail_transient = False
+
+    def _request_one(self, text: str, source: str, target: str, context: Any) -> str:
+        with self.lock:
+            self.requests.append(text)
+        self.gate.wait(5)
+        if "poison" in text:
+            raise PermanentError("400: the engine refuses this text")
+        if self.fail_transient:
+            raise TransientError("503: engine down")
+        return text.upper()
+
+
+def _limits(seats: int) -> dict[str, EngineLimits]:
+    return {"u": EngineLimits(rate_per_second=100_000, concurrency=seats, max_attempts=2, backoff_initial=0.001,
+                              backoff_max=0.002)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limiters() -> None:
+    reset_limiters()
+
+
+def _story(i: int) -> list[str]:
+    """Three paragraphs of 50 characters: alone a story needs two 120-character requests."""
+    return [f"story {i:02d} paragraph {p} " + "x" * (50 - len(f"story {i:02d} paragraph {p} ")) for p in range(3)]
+
+
+def _run_concurrently(svc: TranslationService, texts: list[list[str]]) -> list[object]:
+    """Every story from its own thread; returns each story's result or the exception it raised."""
+    out: list[object] = [None] * len(texts)
+
+    def one(i: int) -> None:
+        try:
+            out[i] = svc.translate(texts[i], "en", "id", chain=["u"])
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            out[i] = exc
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return out
+
+
+def _hold_first_request(eng: Upper, svc: TranslationService, stories: list[list[str]]) -> list[object]:
+    """Hold the engine until every story has queued its paragraphs, so they have to share requests."""
+    eng.gate.clear()
+    results: list[object] = []
+    runner = threading.Thread(target=lambda: results.extend(_run_concurrently(svc, stories)))
+    runner.start()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        pool = svc._pools.get("u")
+        queued = sum(len(q) for q in pool._queues.values()) if pool else 0
+        if queued >= 3 * len(stories) - 4:  # all but the held request's pieces are waiting
+            break
+        time.sleep(0.005)
+    eng.gate.set()
+    runner.join(10)
+    return results
+
+
+def test_concurrent_stories_share_requests_and_each_gets_its_own_text_back() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_story(i) for i in range(6)]
+    alone = len(pack(pieces_for(stories[0], eng.max_chars), eng.max_chars, eng.max_items))
+    results = _hold_first_request(eng, svc, stories)
+    for story, res in zip(stories, results, strict=True):
+        assert not isinstance(res, Exception), res
+        assert res.texts == [t.upper() for t in story]  # type: ignore[union-attr]
+    assert alone == 2
+    assert len(eng.requests) < alone * len(stories)  # 12 requests one story at a time
+    assert all(len(r) <= eng.max_chars for r in eng.requests)
+    # Every paragraph was sent exactly once.
+    sent = [p for r in eng.requests for p in r.split(JOIN)]
+    assert sorted(sent) == sorted(p for s in stories for p in s)
+
+
+def test_each_story_is_charged_its_own_characters() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_story(i) for i in range(4)]
+    results = _hold_first_request(eng, svc, stories)
+    charged = sum(r.characters_sent for r in results)  # type: ignore[union-attr]
+    assert abs(charged - sum(len(r) for r in eng.requests)) <= len(stories)  # rounding per story
+    assert all(r.requests >= 1 for r in results)  # type: ignore[union-attr]
+
+
+def test_a_refused_text_fails_only_its_own_story() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_story(i) for i in range(5)]
+    stories[2][2] = "this poison paragraph is refused by the engine"  # shares a request with story 3
+    results = _hold_first_request(eng, svc, stories)
+    assert any("poison" in r and "story 03" in r for r in eng.requests)  # the shared request was refused
+    assert isinstance(results[2], PermanentError)
+    for i in (0, 1, 3, 4):
+        assert not isinstance(results[i], Exception), results[i]
+        assert results[i].texts == [t.upper() for t in stories[i]]  # type: ignore[union-attr]
+
+
+def test_an_engine_outage_fails_every_waiting_story_and_nobody_hangs() -> None:
+    eng = Upper()
+    eng.fail_transient = True
+    svc = TranslationService({"u": eng}, None, _limits(2))
+    started = time.monotonic()
+    results = _run_concurrently(svc, [_story(i) for i in range(5)])
+    assert all(isinstance(r, TransientError) for r in results)
+    assert time.monotonic() - started < 5
+
+
+def test_a_paragraph_holding_a_blank_line_travels_alone() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_story(i) for i in range(3)]
+    stories[1][0] = "first line\n\nsecond line"
+    results = _hold_first_request(eng, svc, stories)
+    assert results[1].texts[0] == "FIRST LINE\n\nSECOND LINE"  # type: ignore[union-attr]
+    assert "first line\n\nsecond line" in eng.requests
+
+
+def test_one_story_alone_packs_as_before() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(4))
+    story = _story(0)
+    res = svc.translate(story, "en", "id", chain=["u"])
+    assert res.texts == [t.upper() for t in story]
+    assert len(eng.requests) == len(pack(pieces_for(story, eng.max_chars), eng.max_chars, eng.max_items))

@@ -6,7 +6,7 @@ import os
 import uuid
 from typing import Any
 
-from prefect import flow, get_run_logger, tags
+from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import report
@@ -27,25 +27,25 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     due = housekeeping.submit().result()
     pending = dict.fromkeys([sid for sid, _v in due["released"]] + [*due["glossary"], *due["unfinished"]])
     claims = [(n, claim_files.submit(n, limit)) for n in names]
-    with tags(f"engine:{c.chain(engine)[0]}", *(f"partner:{p.id}" for p in c.settings.partners)):
-        # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
-        files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
-                 for n, fut in claims for item in fut.result()]
-        stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
-        localized, delivered, quarantined = [], [], []
-        for name, file_fut in files:
-            try:
-                out = file_fut.result()
-            except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
-                logger.error("wire file %s failed: %s", name, exc)
-                out = {"file": name, "error": f"not ingested: {exc}", "localized": [], "delivered": [], "retry": []}
-            localized.extend(out["localized"])
-            delivered.extend(out["delivered"])
-            if out["error"]:
-                quarantined.append(out)
-            for sid, why in out["retry"]:
-                logger.warning("story %s: %s; retrying in its own task", sid, why)
-                stories.setdefault(sid, process_story.submit(sid, engine, run_id))
+    # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
+    # File and story tasks label themselves (engine:, partner:) once started: see flows.tasks._label_run.
+    files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
+             for n, fut in claims for item in fut.result()]
+    stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
+    localized, delivered, quarantined = [], [], []
+    for name, file_fut in files:
+        try:
+            out = file_fut.result()
+        except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
+            logger.error("wire file %s failed: %s", name, exc)
+            out = {"file": name, "error": f"not ingested: {exc}", "localized": [], "delivered": [], "retry": []}
+        localized.extend(out["localized"])
+        delivered.extend(out["delivered"])
+        if out["error"]:
+            quarantined.append(out)
+        for sid, why in out["retry"]:
+            logger.warning("story %s: %s; retrying in its own task", sid, why)
+            stories.setdefault(sid, process_story.submit(sid, engine, run_id))
     for sid, fut in stories.items():
         try:
             out = fut.result()

@@ -19,13 +19,14 @@ def _name(prefix: str, which: str, default: str) -> str:
 
 
 @task(name="claim-files", task_run_name="claim-{source_name}", retries=2, retry_delay_seconds=5,
-      cache_policy=NO_CACHE, tags=["ingest"])
+      cache_policy=NO_CACHE)
 def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
     """Claim every new file of one source; each then gets its own task, so the first story starts at once.
 
     Byte-identical re-sends are acknowledged here: an unchanged batch costs no task per file.
     """
     c = get_container()
+    _label_run("ingest")
     source = c.source(source_name)
     fresh = []
     for item in source.poll(limit):
@@ -37,12 +38,16 @@ def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
     return fresh
 
 
+# No `tags=` on the tasks of a `syndicate` run: Prefect checks a tagged task run's tag concurrency
+# limits with one API call before it starts, one run at a time per tag set (a 100-file batch waited
+# 0.5 s for its first engine request). They label themselves once started; see _label_run.
 @task(name="wire-file", task_run_name="file-{item.name}", retries=1, retry_delay_seconds=10,
-      cache_policy=NO_CACHE, tags=["ingest", "localize", "deliver"])
+      cache_policy=NO_CACHE)
 def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str | None = None,
                 run_id: str = "manual") -> dict:
     """Ingest one file (bad files are quarantined inside), then localize and deliver the stories it changed."""
     c = get_container()
+    _label_run("ingest", "localize", "deliver", *run_labels(c, engine))
     r = steps.ingest_file(c, c.source(source_name), item)
     progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
     if r.stories:
@@ -63,10 +68,11 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
     return out
 
 
-@task(name="housekeeping", cache_policy=NO_CACHE, tags=["ingest"])
+@task(name="housekeeping", cache_policy=NO_CACHE)
 def housekeeping() -> dict[str, list]:
     """Work that is due without a new file: released embargoes, glossary changes, crashed runs' leftovers."""
     c = get_container()
+    _label_run("ingest")
     return {
         "released": steps.release_embargoes(c),
         "glossary": steps.glossary_stale(c),
@@ -102,6 +108,23 @@ def deliver_task(story_id: str, partner: str | None = None, force: bool = False,
     return [r.__dict__ for r in records]
 
 
+def run_labels(c, engine: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The engine and partners a story task works for: what editors filter the UI by."""
+    return [f"engine:{c.chain(engine)[0]}", *(f"partner:{p.id}" for p in c.settings.partners)]
+
+
+def _label_run(*labels: str) -> None:
+    """Tag a running task run for the UI; tags set after start are labels, not tag concurrency limits.
+
+    Prefect records task runs from the engine's state events, which carry this object's tags.
+    """
+    from prefect.context import TaskRunContext
+
+    ctx = TaskRunContext.get()
+    if ctx is not None and ctx.task_run is not None:
+        ctx.task_run.tags = sorted({*ctx.task_run.tags, *labels})
+
+
 def _rename_run(name: str) -> None:
     """Name a file's task run after its story once parsed: editors look runs up by story id.
 
@@ -126,10 +149,12 @@ def _story_rows(p: steps.Processed) -> dict:
 
 
 @task(name="process-story", task_run_name="story-{story_id}", retries=1, retry_delay_seconds=10,
-      cache_policy=NO_CACHE, tags=["localize", "deliver"])
+      cache_policy=NO_CACHE)
 def process_story(story_id: str, engine: str | None = None, run_id: str = "manual") -> dict:
     """Localize then deliver one story in a single task: half the orchestration cost per story."""
-    return _story_rows(steps.process(get_container(), story_id, engine=engine, run_id=run_id))
+    c = get_container()
+    _label_run("localize", "deliver", *run_labels(c, engine))
+    return _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
 
 
 @task(name="kill", task_run_name="kill-{story_id}", retries=2, retry_delay_seconds=10,

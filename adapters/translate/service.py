@@ -111,7 +111,7 @@ class TranslationService:
             if pool is None:
                 pool = self._pools[name] = RequestPool(
                     limits.concurrency, engine.max_chars, engine.max_items, joinable=not engine.array_api,
-                    guard_for=lambda stats: make_guard(name, limits, stats),
+                    guard_for=lambda stats: make_guard(name, limits, stats), name=name,
                 )
             return pool
 

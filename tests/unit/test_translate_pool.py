@@ -56,8 +56,11 @@ def _story(i: int) -> list[str]:
     return [f"story {i:02d} paragraph {p} " + "x" * (50 - len(f"story {i:02d} paragraph {p} ")) for p in range(3)]
 
 
-def _run_concurrently(svc: TranslationService, texts: list[list[str]]) -> list[object]:
-    """Every story from its own thread; returns each story's result or the exception it raised."""
+def _run_concurrently(svc: TranslationService, texts: list[list[str]], *, in_order: bool = False) -> list[object]:
+    """Every story from its own thread; returns each story's result or the exception it raised.
+
+    `in_order` starts a story only once the one before has queued all its paragraphs.
+    """
     out: list[object] = [None] * len(texts)
 
     def one(i: int) -> None:
@@ -67,24 +70,31 @@ def _run_concurrently(svc: TranslationService, texts: list[list[str]]) -> list[o
             out[i] = exc
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(len(texts))]
-    for t in threads:
+    queued = 0
+    for t, story in zip(threads, texts, strict=True):
         t.start()
+        queued += sum(1 for p in story if p.strip())
+        deadline = time.monotonic() + 5
+        while in_order and time.monotonic() < deadline:
+            pool = svc._pools.get("u")
+            if pool is not None and pool._seq >= queued:
+                break
+            time.sleep(0.002)
     for t in threads:
         t.join(10)
     return out
 
 
 def _hold_first_request(eng: Upper, svc: TranslationService, stories: list[list[str]]) -> list[object]:
-    """Hold the engine until every story has queued its paragraphs, so they have to share requests."""
+    """Hold the engine until every story has queued its paragraphs (in story order), so they share requests."""
     eng.gate.clear()
     results: list[object] = []
-    runner = threading.Thread(target=lambda: results.extend(_run_concurrently(svc, stories)))
+    runner = threading.Thread(target=lambda: results.extend(_run_concurrently(svc, stories, in_order=True)))
     runner.start()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         pool = svc._pools.get("u")
-        queued = sum(len(q) for q in pool._queues.values()) if pool else 0
-        if queued >= 3 * len(stories) - 4:  # all but the held request's pieces are waiting
+        if pool is not None and pool._seq >= sum(len(s) for s in stories):
             break
         time.sleep(0.005)
     eng.gate.set()
@@ -159,3 +169,33 @@ def test_one_story_alone_packs_as_before() -> None:
     res = svc.translate(story, "en", "id", chain=["u"])
     assert res.texts == [t.upper() for t in story]
     assert len(eng.requests) == len(pack(pieces_for(story, eng.max_chars), eng.max_chars, eng.max_items))
+
+
+def test_a_broken_engine_hook_fails_its_stories_instead_of_hanging_them() -> None:
+    class Broken(Upper):
+        def _request_one(self, text: str, source: str, target: str, context: Any) -> str:
+            raise ValueError("bug in the engine adapter")
+
+    svc = TranslationService({"u": Broken()}, None, _limits(2))
+    started = time.monotonic()
+    results = _run_concurrently(svc, [_story(i) for i in range(4)])
+    assert all(isinstance(r, PermanentError) and "ValueError" in str(r) for r in results)
+    assert time.monotonic() - started < 5
+
+
+def test_idle_senders_end_and_new_work_brings_them_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.translate.pooling import RequestPool
+
+    monkeypatch.setattr(RequestPool, "IDLE_EXIT", 0.05)
+    eng = Upper("idle")
+    svc = TranslationService({"idle": eng}, None, {"idle": _limits(3)["u"]})
+    assert svc.translate(_story(1), "en", "id", chain=["idle"]).texts == [t.upper() for t in _story(1)]
+
+    def seats() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "kawat-idle-seat"]
+
+    deadline = time.monotonic() + 5
+    while seats() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not seats()  # no thread lingers once the work is done
+    assert svc.translate(_story(2), "en", "id", chain=["idle"]).texts == [t.upper() for t in _story(2)]

@@ -193,9 +193,10 @@ def translate_story(c: Container, story: Story, target: str, engine: str | None 
 
 def localize(
     c: Container, story_id: str, target: str | None = None, engine: str | None = None, force: bool = False,
+    *, story: Story | None = None,
 ) -> list[LocalizedArticle]:
     """Translate one story into each wanted language (or `target`), skipping work already done."""
-    story = get_story(c, story_id)
+    story = story if story is not None else get_story(c, story_id)
     targets = [target] if target else wanted_languages(c, story)
     out = []
     for lang in targets:
@@ -224,12 +225,15 @@ def process(c: Container, story_id: str, *, engine: str | None = None, run_id: s
     """Localize then deliver one story and close its work-log entry; a story is processed once at a time."""
     with c.story_lock(story_id):
         try:
-            articles = localize(c, story_id, engine=engine)
+            story = get_story(c, story_id)  # read under the lock: the latest revision
+            articles = localize(c, story_id, engine=engine, story=story)
         except KawatError as exc:
-            story = c.stories.get(story_id)
-            c.work.done(story_id, story.version if story else 0)  # failed for good, visible in the report
+            held = c.stories.get(story_id)
+            c.work.done(story_id, held.version if held else 0)  # failed for good, visible in the report
             return Processed(story_id, error=str(exc))
-        records = deliver(c, story_id, run_id=run_id)
+        # The story and its articles travel on: delivery need not read them back.
+        records = deliver(c, story_id, run_id=run_id, story=story,
+                          articles={a.language: a for a in articles if a.version == story.version})
         raise_if_retryable(records)  # work stays pending: the task's retry (or the next run) finishes it
         if not any(r.state == "busy" for r in records):  # another (maybe dead) run holds one: retry later
             c.work.done(story_id, max((a.version for a in articles), default=0))
@@ -312,16 +316,18 @@ class DeliveryRecord:
 
 def deliver(
     c: Container, story_id: str, *, partners: list[str] | None = None, force: bool = False, run_id: str = "manual",
+    story: Story | None = None, articles: dict[str, LocalizedArticle] | None = None,
 ) -> list[DeliveryRecord]:
     """Push the latest localized versions of one story to each (or the named) partner."""
-    story = get_story(c, story_id)
+    story = story if story is not None else get_story(c, story_id)
     chosen = [c.settings.partner(p) for p in partners] if partners else c.settings.partners
     records = []
     for partner in chosen:
         if not partner_accepts(partner, story):
             continue
         for lang in partner.languages:
-            rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id)
+            rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id,
+                              article=(articles or {}).get(lang))
             if rec:
                 records.append(rec)
     return records
@@ -329,6 +335,7 @@ def deliver(
 
 def deliver_one(
     c: Container, story: Story, partner: PartnerConfig, lang: str, *, force: bool, run_id: str,
+    article: LocalizedArticle | None = None,
 ) -> DeliveryRecord | None:
     """One partner × language: kill, hold for review, or publish; errors become a failed record."""
     base = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
@@ -338,7 +345,8 @@ def deliver_one(
             o = c.publisher.kill(partner, store, story.story_id, lang, story.version, run_id=run_id,
                                  reason=story.advisory or "kill")
             return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
-        article = c.articles.get(story.story_id, lang, story.version)
+        if article is None:
+            article = c.articles.get(story.story_id, lang, story.version)
         if article is None:
             return DeliveryRecord(**base, state="not-localized", detail=f"no {lang} article for v{story.version}")
         if article.review != ReviewState.ok:

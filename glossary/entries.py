@@ -86,14 +86,17 @@ class Glossary:
 
     def pairs(self, source: str, target: str) -> list[tuple[str, str]]:
         """Translate-type (and keep) term pairs for an engine with native glossaries (DeepL)."""
-        out: dict[str, str] = {}
-        for e in self.of_type("translate", "keep"):
-            tgt = e.preferred(target)
-            if not tgt:
-                continue
-            for src in e.terms(source):
-                out.setdefault(src, tgt)
-        return list(out.items())
+        cache = self.__dict__.setdefault("_pairs", {})  # every story asks; the term base never changes
+        if (source, target) not in cache:
+            out: dict[str, str] = {}
+            for e in self.of_type("translate", "keep"):
+                tgt = e.preferred(target)
+                if not tgt:
+                    continue
+                for src in e.terms(source):
+                    out.setdefault(src, tgt)
+            cache[(source, target)] = tuple(out.items())
+        return list(cache[(source, target)])
 
     def matcher(self, language: str, types: Sequence[str] = ("translate", "keep")) -> Matcher:
         """A longest-match-first matcher over the `language` side of entries of these types."""

@@ -233,14 +233,17 @@ class Publisher:
         blobs: dict[str, bytes] = {}
         changed = False
 
+        def record(kind: str, key: str, data: bytes, ctype: str, m: dict[str, str]) -> None:
+            records.append(ObjectRecord(partner.id, sid, lang, ver, kind, key, m["sha256"], ctype,
+                                        json.dumps(m, sort_keys=True)))
+            blobs[m["sha256"]] = data
+
         def write(kind: str, key: str, data: bytes, ctype: str, conditional: bool, head: object = _UNKNOWN) -> None:
             nonlocal changed
             m = meta(data, kind)
             changed |= self._put(store, key, data, ctype, m, conditional=conditional, force=force, tally=tally,
                                  head=head)
-            records.append(ObjectRecord(partner.id, sid, lang, ver, kind, key, m["sha256"], ctype,
-                                        json.dumps(m, sort_keys=True)))
-            blobs[m["sha256"]] = data
+            record(kind, key, data, ctype, m)
 
         # 1. pictures, 2. the immutable version objects (ninjs first), 3. latest, 4. the feed line.
         for pic in pub.pictures:
@@ -252,14 +255,24 @@ class Publisher:
                 write("version", key, pub.files[fmt], FORMATS[fmt][1], True)
         version_key = contract.format_key(p, lang, when, sid, ver, "ninjs")
         latest = contract.latest_key(p, lang, when, sid)
-        current = store.head(latest)
         is_current = True
-        if current is not None:
-            held = _int(current.get("version"))
-            if held > ver or (current.get("pubstatus") == "canceled" and held >= ver):
-                is_current = False  # an older revision arrived late: keep it, never move latest backwards
-        if is_current:
-            write("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], False, head=current)
+        created: bool | None = None
+        if ver <= 1 and not force:
+            # A first revision's latest is almost never there yet: create it outright (If-None-Match) and
+            # look at what holds the key only when it is taken, saving a HEAD per new story.
+            m = meta(pub.files["ninjs"], "latest")
+            created = self._create(store, latest, pub.files["ninjs"], FORMATS["ninjs"][1], m, tally)
+            if created is not None:  # written now, or these very bytes were already there
+                changed |= created
+                record("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], m)
+        if created is None:
+            current = store.head(latest)
+            if current is not None:
+                held = _int(current.get("version"))
+                if held > ver or (current.get("pubstatus") == "canceled" and held >= ver):
+                    is_current = False  # an older revision arrived late: keep it, never move latest backwards
+            if is_current:
+                write("latest", latest, pub.files["ninjs"], FORMATS["ninjs"][1], False, head=current)
         feed = tally.feed
         # `tally` outlives retries: objects written by an earlier attempt still need their feed line,
         # and a line already written by an earlier attempt is never written twice.

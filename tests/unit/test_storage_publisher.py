@@ -244,3 +244,36 @@ def test_a_delivery_that_runs_out_of_transient_retries_says_it_is_retryable(tmp_
     assert out.state == "failed" and out.retryable and "reset" in (out.error or "")
     assert store.fail_next == []
     assert quick.deliver(partner(), store, pub(), run_id="r2").state == "delivered"
+
+
+class HeadCountingStore(MemoryPartnerStore):
+    """Counts HEADs per key: a first delivery should not look before it writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heads: list[str] = []
+
+    def head(self, key: str) -> dict[str, str] | None:
+        self.heads.append(key)
+        return super().head(key)
+
+
+def test_a_first_revision_creates_latest_without_looking_first(publisher: Publisher) -> None:
+    store = HeadCountingStore()
+    out = publisher.deliver(partner(), store, pub(version=1), run_id="r1")
+    latest = contract.latest_key("kawat", "id", PUBLISHED, pub().story_id)
+    assert out.state == "delivered" and latest in store.objects
+    assert store.heads == []  # every object, latest included, went out as a create (If-None-Match)
+    assert any(r.key == latest and r.kind == "latest" for r in publisher.ledger.objects("tempo"))
+
+
+def test_a_late_first_revision_finds_latest_taken_and_leaves_it(publisher: Publisher) -> None:
+    store = HeadCountingStore()
+    p = partner()
+    publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="r1")
+    out = publisher.deliver(p, store, pub(version=1, headline="satu"), run_id="r2")
+    latest = contract.latest_key("kawat", "id", PUBLISHED, pub().story_id)
+    assert json.loads(store.objects[latest].data)["headlines"][0]["value"] == "dua"
+    assert latest in store.heads  # the create was refused, so it looked, and kept the newer revision
+    assert out.key.endswith("v1.json") and out.key in store.objects
+    assert publisher.ledger.get("tempo", pub().story_id, "id", 1).state == DeliveryState.superseded

@@ -13,6 +13,7 @@ owner by owner), and an owner whose request failed gets the error: all-or-nothin
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -114,11 +115,13 @@ class RequestPool:
         me = threading.current_thread()
         while True:
             with self._cond:
-                if not self._queues:
-                    self._cond.wait(self.IDLE_EXIT)
-                if not self._queues:
-                    self._senders.discard(me)
-                    return
+                idle_until = time.monotonic() + self.IDLE_EXIT
+                while not self._queues:  # woken for work another seat took: keep waiting, not exit
+                    left = idle_until - time.monotonic()
+                    if left <= 0:
+                        self._senders.discard(me)
+                        return
+                    self._cond.wait(left)
                 key = min(self._queues, key=lambda k: self._queues[k][0].seq)
                 batch = self._take(key)
             try:

@@ -82,6 +82,27 @@ def test_store_conditional_put_and_checksums(env) -> None:
         S3PartnerStore(store.client, f"no-such-{RUN}").put("k", b"x", "text/plain", {})
 
 
+def test_only_large_puts_wait_for_100_continue(env) -> None:
+    """An article put goes out in one go; a large picture still asks before sending its body."""
+    from adapters.storage.client import EXPECT_CONTINUE_FROM
+
+    _, store, _ = env
+    sent: list[tuple[str, str | None]] = []
+
+    def spy(request, **_):  # type: ignore[no-untyped-def]
+        sent.append((request.url.rsplit("/", 1)[1], request.headers.get("Expect")))
+
+    store.client.meta.events.register("before-send.s3.PutObject", spy)
+    try:
+        small, large = f"small-{RUN}", f"large-{RUN}"
+        store.put(f"kawat/tmp/{small}", b"x" * 5000, "application/json", {})
+        store.put(f"kawat/tmp/{large}", b"x" * EXPECT_CONTINUE_FROM, "image/jpeg", {})
+    finally:
+        store.client.meta.events.unregister("before-send.s3.PutObject", spy)
+    assert sent == [(small, None), (large, b"100-continue")]
+    assert store.head(f"kawat/tmp/{large}") is not None
+
+
 def test_delivery_is_readable_by_partner_and_valid_ninjs(env, publisher, shared_dir) -> None:
     from jsonschema import Draft202012Validator
 

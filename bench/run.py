@@ -19,7 +19,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--latency", type=float, default=0.1, help="engine latency in seconds (B1, B5)")
     p.add_argument("--engine-concurrency", type=int, default=8)
     p.add_argument("--workers", type=int, default=8, help="flow task threads (B2–B5)")
-    p.add_argument("--b1-workers", type=int, default=16, help="flow task threads for B1")
+    p.add_argument("--b1-workers", type=int, default=8, help="flow task threads for B1")
     p.add_argument("--baseline-sample", type=int, default=20, help="stories the naive loop runs (scaled up)")
     p.add_argument("--profile", action="store_true", help="cProfile the B3 flow run into results/profile-B3.txt")
     p.add_argument("--out", type=Path, default=RESULTS / "latest.md")

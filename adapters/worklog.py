@@ -40,6 +40,19 @@ class WorkLog(Protocol):
     def pending(self) -> list[tuple[str, int]]: ...
 
 
+def _upsert_dialect(engine: Engine):  # type: ignore[no-untyped-def]
+    """The SQLAlchemy dialect module with INSERT … ON CONFLICT DO UPDATE, for the databases that have it."""
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    return None
+
+
 class SqlWorkLog:
     """SQLite or PostgreSQL; claims are compare-and-set updates, so two runs never take one story."""
 
@@ -51,6 +64,15 @@ class SqlWorkLog:
         now = _now()
         values = {"version": version, "state": "pending", "lease_until": now + timedelta(seconds=lease_seconds),
                   "updated_at": now}
+        upsert = _upsert_dialect(self.engine)
+        if upsert is not None:
+            # One statement: insert, or take over the entry unless a newer revision is queued there.
+            stmt = upsert.insert(work).values(story_id=story_id, **values)
+            stmt = stmt.on_conflict_do_update(index_elements=[work.c.story_id], set_=values,
+                                              where=work.c.version <= stmt.excluded.version)
+            with self.engine.begin() as conn:
+                conn.execute(stmt)
+            return
         with self.engine.begin() as conn:
             done = conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)
                                 .values(**values)).rowcount

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
-    and_, delete, insert, select, update,
+    and_, delete, insert, or_, select, update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -239,6 +239,17 @@ class DeliveryLedger:
         rows = [r for r in self.list(partner=partner, story_id=story_id, language=language)
                 if r.state == DeliveryState.delivered]
         return rows[-1] if rows else None
+
+    def lookup(self, partner: str, story_id: str, language: str, version: int) -> tuple[bool, DeliveryRow | None]:
+        """`is_revoked` and `get` in one query: every delivery asks both before it starts."""
+        with self.engine.connect() as conn:
+            rows = [self._to_row(r) for r in conn.execute(select(deliveries).where(
+                deliveries.c.partner == partner, deliveries.c.story_id == story_id,
+                deliveries.c.language == language,
+                or_(deliveries.c.version == version,
+                    and_(deliveries.c.state == DeliveryState.revoked, deliveries.c.version >= version))))]
+        revoked = any(r.state == DeliveryState.revoked and r.version >= version for r in rows)
+        return revoked, next((r for r in rows if r.version == version), None)
 
     def is_revoked(self, partner: str, story_id: str, language: str, version: int) -> bool:
         """True when a kill at this version or later exists: a killed story never comes back."""

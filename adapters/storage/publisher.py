@@ -91,14 +91,14 @@ class Publisher:
         base = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
         if partner.languages and pub.language not in partner.languages:
             return DeliveryOutcome(**base, state="skipped", error=f"partner does not take {pub.language!r}")
-        if self.ledger.is_revoked(partner.id, pub.story_id, pub.language, pub.version):
+        revoked, row = self.ledger.lookup(partner.id, pub.story_id, pub.language, pub.version)
+        if revoked:
             return DeliveryOutcome(**base, state="skipped", error="story was killed")
         checksum = pub.checksum
         now = self.clock()
         if partner.embargo_policy == "hold" and pub.embargoed is not None and pub.embargoed > now:
             self.ledger.mark_held(partner.id, pub.story_id, pub.language, pub.version, checksum=checksum)
             return DeliveryOutcome(**base, state="held", error=f"embargoed until {contract.iso(pub.embargoed)}")
-        row = self.ledger.get(partner.id, pub.story_id, pub.language, pub.version)
         if row is not None and not force:
             if row.state == DeliveryState.delivered and row.checksum == checksum:
                 return DeliveryOutcome(**base, state="unchanged", key=row.key)

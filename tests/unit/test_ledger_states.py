@@ -104,6 +104,22 @@ def test_revoke_marks_every_version_and_blocks_redelivery(ledger: DeliveryLedger
     assert ledger.list(partner="p", state="held", story_id=s)[0].language == "en"
 
 
+def test_lookup_answers_is_revoked_and_get_in_one(ledger: DeliveryLedger) -> None:
+    s = _story()
+    assert ledger.lookup("p", s, "id", 1) == (False, None)
+    assert ledger.claim("p", s, "id", 1)
+    ledger.mark_delivered("p", s, "id", 1, key="k1", checksum="c1")
+    assert ledger.claim("p", s, "id", 2)
+    revoked, row = ledger.lookup("p", s, "id", 1)
+    assert not revoked and row == ledger.get("p", s, "id", 1) and row.checksum == "c1"
+    ledger.revoke("p", s, "id", 3, key="latest", checksum="t", reason="legal")
+    for v in (1, 2, 3):
+        assert ledger.lookup("p", s, "id", v) == (ledger.is_revoked("p", s, "id", v), ledger.get("p", s, "id", v))
+        assert ledger.lookup("p", s, "id", v)[0]
+    assert ledger.lookup("p", s, "id", 4) == (False, None)  # a later revision is not covered by the kill
+    assert ledger.lookup("p", s, "en", 1) == (False, None)
+
+
 def test_objects_and_blobs_roundtrip(ledger: DeliveryLedger) -> None:
     import hashlib
 

@@ -6,6 +6,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+import threading
 from functools import cached_property
 
 from glossary.matcher import Matcher, MatchItem
@@ -68,6 +69,9 @@ class Entry:
         )
 
 
+_BUILD_LOCK = threading.Lock()  # module-wide, so a Glossary still pickles and copies
+
+
 @dataclass(frozen=True)
 class Glossary:
     """An immutable term base; matchers are compiled lazily and cached per direction."""
@@ -104,14 +108,18 @@ class Glossary:
 
     def _matcher(self, language: str, types: tuple[str, ...]) -> Matcher:
         cache = self.__dict__.setdefault("_matchers", {})
-        if (language, types) not in cache:
-            items = [
-                MatchItem(key=i, surface=t, case_sensitive=e.case_sensitive)
-                for i, e in enumerate(self.entries) if e.type in types
-                for t in e.terms(language) if t.strip()
-            ]
-            cache[(language, types)] = Matcher(items, language)
-        return cache[(language, types)]
+        found = cache.get((language, types))
+        if found is None:
+            with _BUILD_LOCK:  # the first stories arrive together: compile once, not once per thread
+                found = cache.get((language, types))
+                if found is None:
+                    items = [
+                        MatchItem(key=i, surface=t, case_sensitive=e.case_sensitive)
+                        for i, e in enumerate(self.entries) if e.type in types
+                        for t in e.terms(language) if t.strip()
+                    ]
+                    found = cache[(language, types)] = Matcher(items, language)
+        return found
 
     def find(self, text: str, source: str, target: str) -> list[Span]:
         """Non-overlapping glossary occurrences in `text`, each with its target-language replacement."""

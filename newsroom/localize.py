@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -198,14 +199,29 @@ def _digits_led(leads: Sequence[int]) -> _Starts:
     return starts
 
 
-@lru_cache(maxsize=4)
+_RULES: dict[tuple[str, str], tuple[_Rule, ...]] = {}
+_RULES_LOCK = threading.Lock()
+
+
 def _rule_table(src: str, tgt: str) -> tuple[_Rule, ...]:
-    """Rules for one direction, built once per process (Babel lookups and regex compiles are not free)."""
-    if (src, tgt) == ("en", "id"):
-        return tuple(_en_id_rules())
-    if (src, tgt) == ("id", "en"):
-        return tuple(_id_en_rules())
-    return ()
+    """Rules for one direction, built once per process (Babel lookups and regex compiles are not free).
+
+    Under a lock: the first stories of a run arrive on many threads at once, and each would build
+    the same table (~100 ms of CPU each) while the others wait for the GIL.
+    """
+    rules = _RULES.get((src, tgt))
+    if rules is None:
+        with _RULES_LOCK:
+            rules = _RULES.get((src, tgt))
+            if rules is None:
+                if (src, tgt) == ("en", "id"):
+                    rules = tuple(_en_id_rules())
+                elif (src, tgt) == ("id", "en"):
+                    rules = tuple(_id_en_rules())
+                else:
+                    rules = ()
+                _RULES[(src, tgt)] = rules
+    return rules
 
 
 # --- English -> Indonesian ---------------------------------------------------------------------

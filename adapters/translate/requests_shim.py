@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -29,16 +31,35 @@ class _Shim(types.SimpleNamespace):
 
 
 def _session() -> requests.Session:
-    """One session per thread: connections to the engine are kept alive instead of opened per request."""
+    """One session per thread: connections to the engine are kept alive instead of opened per request.
+
+    The environment (proxies, CA bundle) is read once per host instead of on every request, where
+    requests would also look for ~/.netrc each time: engines authenticate with keys, not netrc.
+    """
     session = getattr(_local, "session", None)
     if session is None:
         session = _local.session = requests.Session()
+        session.trust_env = False
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        _local.proxies = {}
     return session
+
+
+def _proxies(url: str) -> dict[str, str]:
+    """HTTP(S)_PROXY / NO_PROXY for this URL's host, looked up on this thread's first request to it."""
+    parts = urlsplit(url)
+    host = f"{parts.scheme}://{parts.netloc}"
+    cache: dict[str, dict[str, str]] = _local.proxies
+    if host not in cache:
+        cache[host] = requests.utils.get_environ_proxies(url)
+    return cache[host]
 
 
 def _send(method: str, url: str, **kwargs: Any) -> requests.Response:
     kwargs.setdefault("timeout", getattr(_local, "timeout", DEFAULT_TIMEOUT))
-    response = _session().request(method, url, **kwargs)
+    session = _session()
+    kwargs.setdefault("proxies", _proxies(url))
+    response = session.request(method, url, **kwargs)
     _local.response = response
     return response
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from adapters.db import make_engine
 from adapters.errors import PermanentError
 from adapters.tm import MemoryTranslationMemory, SqlTranslationMemory, TranslationMemory
-
-
-def _pg_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
-            return True
-    except OSError:
-        return False
+from tests.support.pg import pg_schema_engine
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -30,21 +20,8 @@ def tm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TranslationMe
     elif request.param == "sqlite":
         yield SqlTranslationMemory(make_engine(f"sqlite:///{tmp_path / 'kawat.db'}"))
     else:
-        if not _pg_up():
-            pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-        schema = f"tm_{uuid.uuid4().hex[:8]}"
-        admin = make_engine("postgresql://postgres@127.0.0.1:5432/test")
-        try:
-            with admin.begin() as conn:
-                conn.execute(text(f"CREATE SCHEMA {schema}"))
-        except Exception as exc:  # noqa: BLE001 - any failure to reach the db means skip
-            pytest.skip(f"PostgreSQL unusable: {exc}")
-        eng = make_engine(f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}")
-        yield SqlTranslationMemory(eng)
-        eng.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+        with pg_schema_engine("tm") as eng:
+            yield SqlTranslationMemory(eng)
 
 
 def test_lookup_is_keyed_by_langs_engine_and_glossary(tm: TranslationMemory) -> None:

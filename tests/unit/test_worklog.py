@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
-from sqlalchemy import text
 
 from adapters.db import make_engine
 from adapters.worklog import MemoryWorkLog, SqlWorkLog
-
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.support.pg import pg_schema_engine
 
 
 @pytest.fixture(params=["sql", "sql-without-upsert", "postgres", "memory"])
 def log(request, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     if request.param == "memory":
         yield MemoryWorkLog()
-        return
-    if request.param.startswith("sql"):
+    elif request.param == "postgres":
+        with pg_schema_engine("worklog") as eng:
+            yield SqlWorkLog(eng)
+    else:
         if request.param == "sql-without-upsert":  # the portable path other databases take
             monkeypatch.setattr("adapters.worklog._upsert_dialect", lambda engine: None)
         yield SqlWorkLog(make_engine(f"sqlite:///{tmp_path}/w.db"))
-        return
-    schema = f"worklog_{uuid.uuid4().hex[:10]}"  # a schema of its own: the shared database keeps other rows
-    try:
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception:
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-    eng = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield SqlWorkLog(eng)
-    eng.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def test_leased_work_is_not_claimed_until_the_lease_runs_out(log) -> None:  # type: ignore[no-untyped-def]

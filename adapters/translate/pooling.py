@@ -174,21 +174,17 @@ class RequestPool:
         owners = list(dict.fromkeys(u.ticket for u in live))
         try:
             self._deliver(live, owners[0].send)  # same key, same engine context: any owner's hook will do
-        except PermanentError as exc:
-            if len(owners) == 1:
-                self._fail(owners, exc)
+        except Exception as exc:  # noqa: BLE001 - every error reaches the owners as one of ours
+            error = _ours(exc)
+            if not isinstance(error, PermanentError) or len(owners) == 1:
+                self._fail(owners, error)
                 return
             # One owner's text may be what the engine refused: each owner answers for its own.
             for owner in owners:
-                mine = [u for u in live if u.ticket is owner]
                 try:
-                    self._deliver(mine, owner.send)
-                except KawatError as own_exc:
-                    self._fail([owner], own_exc)
-        except KawatError as exc:
-            self._fail(owners, exc)
-        except Exception as exc:  # a bug in an engine hook: every owner learns of it, nobody hangs
-            self._fail(owners, PermanentError(f"{type(exc).__name__}: {exc}"))
+                    self._deliver([u for u in live if u.ticket is owner], owner.send)
+                except Exception as own_exc:  # noqa: BLE001
+                    self._fail([owner], _ours(own_exc))
 
     def _deliver(self, units: list[_Unit], send: Send) -> None:
         """One request (its retries and fallbacks included); each owner is charged for its own characters."""
@@ -213,3 +209,8 @@ class RequestPool:
                 owner.fail(exc)
                 self._drop(owner)
             self._cond.notify_all()
+
+
+def _ours(exc: Exception) -> KawatError:
+    """Engine errors are ours already; anything else is a bug in an engine hook, not worth a retry."""
+    return exc if isinstance(exc, KawatError) else PermanentError(f"{type(exc).__name__}: {exc}")

@@ -6,8 +6,9 @@ one sender thread per engine seat takes the oldest queued pieces, tops the reque
 that still fit, sends it and hands each answer back to its owner, then goes straight on to the next.
 Senders own their seats, so a seat never waits for a woken caller to be scheduled (under a busy GIL
 that hand-over cost 15% of the engine's time). Nothing waits for a batch to fill: a free seat sends
-what is there. One owner's bad text never fails the others (a refused shared request is re-sent
-owner by owner), and an owner whose request failed gets the error: all-or-nothing per story holds.
+what is there. One owner's bad text never fails the others (a shared request that fails, refused
+or still failing after its retries, is re-sent owner by owner), and an owner whose own request failed
+gets the error: all-or-nothing per story holds.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class _Unit:
     index: int
     alone: bool  # holds a blank line itself: joined with others it could not be split back
     seq: int  # arrival order across keys: the oldest piece goes first
+    key: Hashable
+    solo: bool = False  # its shared request failed: it now travels with its own story's pieces only
 
 
 class RequestPool:
@@ -91,7 +94,7 @@ class RequestPool:
             items = []
             for i, t in enumerate(units):
                 self._seq += 1
-                items.append(_Unit(t, ticket, i, self._joinable and holds_blank_line(t), self._seq))
+                items.append(_Unit(t, ticket, i, self._joinable and holds_blank_line(t), self._seq, key))
             self._queues.setdefault(key, deque()).extend(items)
             self._cond.notify_all()
             self._staff()
@@ -144,7 +147,8 @@ class RequestPool:
             while queue and looked < WINDOW and len(batch) < self._max_items and size < self._limit:
                 u = queue.popleft()
                 looked += 1
-                if not u.alone and u.ticket.error is None and size + join + len(u.text) <= self._limit:
+                mate = u.ticket is head.ticket if head.solo else not u.solo  # solo pieces stay with their story
+                if mate and not u.alone and u.ticket.error is None and size + join + len(u.text) <= self._limit:
                     batch.append(u)
                     size += join + len(u.text)
                 else:
@@ -175,16 +179,22 @@ class RequestPool:
         try:
             self._deliver(live, owners[0].send)  # same key, same engine context: any owner's hook will do
         except Exception as exc:  # noqa: BLE001 - every error reaches the owners as one of ours
-            error = _ours(exc)
-            if not isinstance(error, PermanentError) or len(owners) == 1:
-                self._fail(owners, error)
-                return
-            # One owner's text may be what the engine refused: each owner answers for its own.
-            for owner in owners:
-                try:
-                    self._deliver([u for u in live if u.ticket is owner], owner.send)
-                except Exception as own_exc:  # noqa: BLE001
-                    self._fail([owner], _ours(own_exc))
+            if len(owners) == 1:
+                self._fail(owners, _ours(exc))
+            else:  # any owner's text may be what the engine refuses or chokes on: each is tried alone
+                self._requeue_solo(live)
+
+    def _requeue_solo(self, units: list[_Unit]) -> None:
+        """Back to the front of their queues, each to travel only with pieces of its own story."""
+        with self._cond:
+            for u in sorted(units, key=lambda u: u.seq, reverse=True):
+                if u.ticket.error is not None:  # its story failed meanwhile: nothing to retry for it
+                    continue
+                u.solo = True
+                u.ticket.queued += 1
+                self._queues.setdefault(u.key, deque()).appendleft(u)
+            self._cond.notify_all()
+            self._staff()
 
     def _deliver(self, units: list[_Unit], send: Send) -> None:
         """One request (its retries and fallbacks included); each owner is charged for its own characters."""

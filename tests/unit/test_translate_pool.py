@@ -36,6 +36,8 @@ class Upper(BatchingTranslator):
         self.gate.wait(5)
         if "poison" in text:
             raise PermanentError("400: the engine refuses this text")
+        if "choke" in text:
+            raise TransientError("503: the engine chokes on this text, every time")
         if self.fail_transient:
             raise TransientError("503: engine down")
         return text.upper()
@@ -137,6 +139,19 @@ def test_a_refused_text_fails_only_its_own_story() -> None:
     results = _hold_first_request(eng, svc, stories)
     assert any("poison" in r and "story 03" in r for r in eng.requests)  # the shared request was refused
     assert isinstance(results[2], PermanentError)
+    for i in (0, 1, 3, 4):
+        assert not isinstance(results[i], Exception), results[i]
+        assert results[i].texts == [t.upper() for t in stories[i]]  # type: ignore[union-attr]
+
+
+def test_a_text_the_engine_always_chokes_on_fails_only_its_own_story() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_story(i) for i in range(5)]
+    stories[2][2] = "this choke paragraph makes the engine fail"  # shares a request with story 3
+    results = _hold_first_request(eng, svc, stories)
+    assert any("choke" in r and "story 03" in r for r in eng.requests)  # the shared request failed
+    assert isinstance(results[2], TransientError)
     for i in (0, 1, 3, 4):
         assert not isinstance(results[i], Exception), results[i]
         assert results[i].texts == [t.upper() for t in stories[i]]  # type: ignore[union-attr]

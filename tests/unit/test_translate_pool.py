@@ -131,27 +131,16 @@ def test_each_story_is_charged_its_own_characters() -> None:
     assert all(r.requests >= 1 for r in results)  # type: ignore[union-attr]
 
 
-def test_a_refused_text_fails_only_its_own_story() -> None:
+@pytest.mark.parametrize(("word", "error"), [("poison", PermanentError), ("choke", TransientError)],
+                         ids=["refused-every-time", "503-every-time"])
+def test_a_text_the_engine_fails_on_fails_only_its_own_story(word: str, error: type[Exception]) -> None:
     eng = Upper()
     svc = TranslationService({"u": eng}, None, _limits(1))
     stories = [_story(i) for i in range(5)]
-    stories[2][2] = "this poison paragraph is refused by the engine"  # shares a request with story 3
+    stories[2][2] = f"this {word} paragraph makes the engine fail"  # shares a request with story 3
     results = _hold_first_request(eng, svc, stories)
-    assert any("poison" in r and "story 03" in r for r in eng.requests)  # the shared request was refused
-    assert isinstance(results[2], PermanentError)
-    for i in (0, 1, 3, 4):
-        assert not isinstance(results[i], Exception), results[i]
-        assert results[i].texts == [t.upper() for t in stories[i]]  # type: ignore[union-attr]
-
-
-def test_a_text_the_engine_always_chokes_on_fails_only_its_own_story() -> None:
-    eng = Upper()
-    svc = TranslationService({"u": eng}, None, _limits(1))
-    stories = [_story(i) for i in range(5)]
-    stories[2][2] = "this choke paragraph makes the engine fail"  # shares a request with story 3
-    results = _hold_first_request(eng, svc, stories)
-    assert any("choke" in r and "story 03" in r for r in eng.requests)  # the shared request failed
-    assert isinstance(results[2], TransientError)
+    assert any(word in r and "story 03" in r for r in eng.requests)  # the shared request failed
+    assert isinstance(results[2], error)
     for i in (0, 1, 3, 4):
         assert not isinstance(results[i], Exception), results[i]
         assert results[i].texts == [t.upper() for t in stories[i]]  # type: ignore[union-attr]

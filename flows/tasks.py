@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.sources.base import WireFile
 from flows import progress, steps
-from flows.bootstrap import get_container
+from flows.bootstrap import Container, get_container
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -108,7 +108,7 @@ def deliver_task(story_id: str, partner: str | None = None, force: bool = False,
     return [r.__dict__ for r in records]
 
 
-def run_labels(c, engine: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+def run_labels(c: Container, engine: str | None) -> list[str]:
     """The engine and partners a story task works for: what editors filter the UI by."""
     return [f"engine:{c.chain(engine)[0]}", *(f"partner:{p.id}" for p in c.settings.partners)]
 

@@ -7,6 +7,7 @@ that any later run (a rerun after SIGKILL, another worker) claims it atomically 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 from typing import Protocol
 
 from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, and_, select, update
@@ -40,7 +41,7 @@ class WorkLog(Protocol):
     def pending(self) -> list[tuple[str, int]]: ...
 
 
-def _upsert_dialect(engine: Engine):  # type: ignore[no-untyped-def]
+def _upsert_dialect(engine: Engine) -> ModuleType | None:
     """The SQLAlchemy dialect module with INSERT … ON CONFLICT DO UPDATE, for the databases that have it."""
     if engine.dialect.name == "sqlite":
         from sqlalchemy.dialects import sqlite

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-import threading
 from functools import cached_property
 
 from glossary.matcher import Matcher, MatchItem

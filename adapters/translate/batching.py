@@ -8,13 +8,14 @@ from typing import Any, ClassVar
 
 from adapters.errors import TransientError
 from adapters.translate.base import GlossaryPairs, Guard, unguarded
+from adapters.translate.pooling import Send
 from adapters.translate.protect import is_nontrivial
 from adapters.translate.segment import join, normalize_space, pack, pieces_for, reassemble, split_joined
 
 log = logging.getLogger(__name__)
 
 # Hands a caller's units to a shared request pool: (units, send) -> one output per unit.
-Share = Callable[[list[str], Callable[[list[str], Guard[Any]], list[str]]], list[str]]
+Share = Callable[[list[str], Send], list[str]]
 
 
 def check_present(engine: str, source_text: str, output: object) -> str:

@@ -150,10 +150,21 @@ def run_syndicate(source: Optional[str], engine: Optional[str], config: Optional
         prog.set_listener(listen)
         try:
             with in_process_run():
-                result = syndicate(source=source_name, engine=engine)
+                state = syndicate(source=source_name, engine=engine, return_state=True)
         finally:
             prog.set_listener(None)
-    return result
+    return _result(state)
+
+
+def _result(state) -> dict | list:  # type: ignore[no-untyped-def]
+    """A flow run's result, also when it failed with one (the table shows what failed); else its one line."""
+    from flows.outcome import result_of
+
+    try:
+        return result_of(state)  # type: ignore[no-any-return]
+    except Exception as exc:  # an expected failure ends the run with one line, and so does the CLI
+        console.print(f"[red]{state.name}: {state.message or exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -179,12 +190,41 @@ def demo(keep: bool = typer.Option(False, help="Leave SeaweedFS running when don
 
 @app.command()
 def serve(config: Optional[Path] = ConfigOpt) -> None:
-    """Serve every deployment with its schedule from this one process (the embedded default)."""
+    """Serve every deployment with its schedule from this one process (the embedded default).
+
+    First creates (or updates) the engine concurrency limits, the automations and their notifications.
+    """
+    from flows.console import prepare_console
     from flows.deployments import serve_all
 
     _quiet_prefect()
-    _container(config)
-    serve_all()
+    c = _container(config)
+    for line in prepare_console(c.settings):
+        console.print(line)
+    serve_all(c.settings)
+
+
+@app.command()
+def deploy(
+    config: Optional[Path] = ConfigOpt,
+    write_yaml: bool = typer.Option(False, "--write-yaml", help="Only regenerate infra/prefect/prefect.yaml"),
+) -> None:
+    """Register every deployment on the `kawat` process work pool (scale-out), with automations and limits.
+
+    Runs `prefect deploy` on infra/prefect/prefect.yaml, then gives partner/engine/source parameters the
+    configured choices, and creates the work pool, engine concurrency limits and automations.
+    """
+    from flows.deployments import PREFECT_YAML, prefect_yaml
+
+    if write_yaml:
+        PREFECT_YAML.write_text(prefect_yaml())
+        out.print(f"wrote {PREFECT_YAML}")
+        return
+    from flows.console import deploy_to_pool, prepare_console
+
+    c = _container(config)
+    for line in [*deploy_to_pool(c.settings), *prepare_console(c.settings)]:
+        console.print(line)
 
 
 @app.command()
@@ -219,15 +259,24 @@ def reconcile(partner: Optional[str] = typer.Option(None, "--partner", "-p"), co
 
 
 @app.command("kill")
-def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config: Optional[Path] = ConfigOpt) -> None:
-    """Withdraw a story from every partner now (runs the `kill` flow)."""
+def kill_cmd(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why (at least 3 characters; partners read it)"),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask to type the story id again"),
+    config: Optional[Path] = ConfigOpt,
+) -> None:
+    """Withdraw a story from every partner now (runs the `kill` flow); asks to confirm with the story id."""
+    confirm = story_id if yes else typer.prompt(f"Type {story_id} to withdraw it from every partner")
     _quiet_prefect()
     _container(config)
     from flows.editorial import kill
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(kill(story_id=story_id, reason=reason)))
+        state = kill(story_id=story_id, reason=reason, confirm=confirm, return_state=True)
+    rows = _result(state)
+    out.print(summary_table(rows))  # type: ignore[arg-type]
+    raise typer.Exit(1 if state.is_failed() else 0)
 
 
 @app.command()
@@ -245,7 +294,9 @@ def rerun(
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force)))
+        state = rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force, return_state=True)
+    out.print(summary_table(_result(state)))  # type: ignore[arg-type]
+    raise typer.Exit(1 if state.is_failed() else 0)
 
 
 @glossary_app.command("lint")
@@ -319,8 +370,19 @@ def partners_provision(
     out.print(f"AWS bucket/IAM policy documents for review: {out_dir}")
     if target is not None:
         out.print(f"SeaweedFS identities written to {target.path}: restart the S3 gateway to apply.")
-        for pid, ident in rep.credentials.items():
-            out.print(f"  {pid}: access key {ident.access_key}  secret {ident.secret_key}  (hand over securely)")
+        _print_keys(rep)
+
+
+def _print_keys(rep) -> None:  # type: ignore[no-untyped-def]
+    """New keys go to this terminal only (never a log or a file in the repo): the operator hands them over."""
+    term = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    if rep.writer is not None:
+        term.print(f"  Kawat writer ({rep.writer.name}): access key {rep.writer.access_key}  "
+                   f"secret {rep.writer.secret_key}")
+        term.print("    set them where Kawat runs, in the variables [storage] names "
+                   "(access_key_env / secret_key_env) or a Prefect Secret block")
+    for pid, ident in rep.credentials.items():
+        term.print(f"  partner {pid}: access key {ident.access_key}  secret {ident.secret_key}  (hand over securely)")
 
 
 def main() -> None:

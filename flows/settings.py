@@ -86,6 +86,19 @@ class PartnerConfig(Credentials):
         return v if "ninjs" in v else ["ninjs", *v]
 
 
+class AlertsConfig(_Section):
+    """Where Prefect automations send alerts: a notification block the operator made (UI → Blocks).
+
+    `notify` is `<block-type-slug>/<block-name>`, e.g. `slack-webhook/newsroom-desk`,
+    `custom-webhook/kawat-alerts` or `email/desk` (prefect-email): the block holds the secret URL or
+    password, never kawat.toml.
+    """
+
+    notify: str | None = None
+    review_paused_minutes: int = Field(60, ge=1)
+    enabled: bool = True
+
+
 class Settings(BaseSettings):
     """Process settings; `KAWAT_CONFIG` points at the toml file (default ./kawat.toml)."""
 
@@ -110,6 +123,7 @@ class Settings(BaseSettings):
     engines: dict[str, EngineConfig] = Field(default_factory=dict)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     partners: list[PartnerConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
     @property
     def db_url(self) -> str:
@@ -133,7 +147,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
     merged: dict = dict(data.get("kawat", {}))
-    for key in ("sources", "engines", "storage", "partners"):
+    for key in ("sources", "engines", "storage", "partners", "alerts"):
         if key in data:
             merged[key] = data[key]
     # Explicit KAWAT_* environment variables win over the file.

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -76,7 +76,7 @@ class S3InboxSource:
         return claims
 
     def _try_claim(self, name: str, gen: int) -> bool:
-        body = json.dumps({"owner": self.owner, "at": datetime.now(timezone.utc).isoformat()}).encode()
+        body = json.dumps({"owner": self.owner, "at": datetime.now(UTC).isoformat()}).encode()
         try:
             self.client.put_object(Bucket=self.bucket, Key=f"{self.claims_prefix}{name}/{gen:06d}", Body=body,
                                    IfNoneMatch="*")
@@ -104,7 +104,7 @@ class S3InboxSource:
         objects.sort(key=lambda o: (o["LastModified"], o["Key"]))
         present = {o["Key"][len(self.prefix):] for o in objects}
         claims = self._claims()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         out: list[WireFile] = []
         for obj in objects:
             if limit is not None and len(out) >= limit:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bench import env, stories
 from bench.baseline import naive_loop
+from bench.costs import b8_costs
 from bench.engine_server import EngineProcess
 from bench.report import Result
-from bench.costs import b8_costs
 from bench.served import b6_soak, b7_scale_out
 
 REPO = Path(__file__).resolve().parents[1]

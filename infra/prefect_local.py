@@ -70,7 +70,7 @@ class Proc:
     cwd: Path = REPO
     popen: subprocess.Popen | None = field(default=None, repr=False)
 
-    def start(self) -> "Proc":
+    def start(self) -> Proc:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as out:
             self.popen = subprocess.Popen(list(self.cmd), env=dict(self.env), cwd=self.cwd, stdout=out,
@@ -122,7 +122,7 @@ class PrefectServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self, timeout: float = 150.0) -> "PrefectServer":
+    def start(self, timeout: float = 150.0) -> PrefectServer:
         self.port = self.port or free_port()
         extra = {
             # Schedules would add runs the tests did not ask for; the tests trigger runs themselves.
@@ -152,7 +152,7 @@ class PrefectServer:
         if self.proc:
             self.proc.stop()
 
-    def client(self) -> "Api":
+    def client(self) -> Api:
         return Api(self.api_url)
 
 

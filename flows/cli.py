@@ -314,7 +314,7 @@ def partners_provision(
 
     c = _container(config)
     s = c.settings.storage
-    access, secret = resolve_credentials(s, what="storage admin")
+    access, secret = resolve_credentials(s, what="storage admin", secrets=c.secrets)
     admin = make_s3_client(s.endpoint_url, s.region, access, secret)
     target = IdentitiesFile(seaweed_identities) if seaweed_identities else None
     rep = provision(c.settings.partners, admin, seaweed=target, out_dir=out_dir)

@@ -246,18 +246,6 @@ def process(c: Container, story_id: str, *, engine: str | None = None, run_id: s
         return Processed(story_id, articles, records)
 
 
-def partner_accepts(partner: PartnerConfig, story: Story) -> bool:
-    """Partner filters: subjects, keywords, urgency (empty filter = everything)."""
-    f = partner.filters
-    if f.subjects and not ({s.code for s in story.subjects} | {s.name for s in story.subjects if s.name}) & set(f.subjects):
-        return False
-    if f.keywords and not {k.lower() for k in story.keywords} & {k.lower() for k in f.keywords}:
-        return False
-    if f.max_urgency is not None and story.urgency is not None and story.urgency > f.max_urgency:
-        return False
-    return True
-
-
 def publication_for(c: Container, article: LocalizedArticle, partner: PartnerConfig, story: Story) -> Publication:
     """Render one article in the partner's formats with the partner's credit template."""
     lines = credit_lines(
@@ -329,7 +317,7 @@ def deliver(
     chosen = [c.settings.partner(p) for p in partners] if partners else c.settings.partners
     records = []
     for partner in chosen:
-        if not partner_accepts(partner, story):
+        if not partner.accepts(story):
             continue
         for lang in partner.languages:
             rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id,

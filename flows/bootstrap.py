@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -15,14 +15,14 @@ from adapters.errors import ConfigError
 from adapters.ledger import DeliveryLedger
 from adapters.media import FileMediaStore
 from adapters.sources.base import WireSource
-from adapters.stories import StoryStore
 from adapters.storage.client import make_s3_client, resolve_credentials
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import PartnerStore, S3PartnerStore
+from adapters.stories import StoryStore
 from adapters.tm import SqlTranslationMemory
-from adapters.worklog import SqlWorkLog
 from adapters.translate import build_translator
 from adapters.translate.service import TranslationService
+from adapters.worklog import SqlWorkLog
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
 from glossary import Glossary, load_glossary
 
@@ -34,7 +34,7 @@ def engine_config(settings: Settings, name: str) -> EngineConfig:
     if name in settings.engines:
         return settings.engines[name]
     if name in KNOWN_ENGINES:
-        return EngineConfig(kind=name, confidential=name == "dry-run")  # type: ignore[arg-type]
+        return EngineConfig(kind=name, confidential=name == "dry-run")
     raise ConfigError(f"unknown engine {name!r}; configure [engines.{name}] in {settings.config}")
 
 

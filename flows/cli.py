@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from flows.bootstrap import Container
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Kawat: wire translation and syndication.")
@@ -31,7 +34,7 @@ def _quiet_prefect() -> None:
     prepare_ephemeral_server()
 
 
-def _container(config: Optional[Path] = None, **overrides: object):  # type: ignore[no-untyped-def]
+def _container(config: Path | None = None, **overrides: object) -> Container:
     from flows.bootstrap import bootstrap, set_container
     from flows.settings import load_settings
 
@@ -73,8 +76,8 @@ def inspect(files: list[Path] = typer.Argument(..., help="Wire files (any suppor
 def translate(
     file: Path = typer.Argument(..., help="One wire file"),
     to: str = typer.Option(..., "--to", help="Target language: id or en"),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Engine name (default from settings)"),
-    config: Optional[Path] = ConfigOpt,
+    engine: str | None = typer.Option(None, "--engine", "-e", help="Engine name (default from settings)"),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Print the localized article as ninjs 2.2 JSON, without storing or delivering it."""
     from adapters.errors import KawatError, WireError
@@ -120,7 +123,7 @@ def summary_table(rows: list[dict]) -> Table:
     return table
 
 
-def run_syndicate(source: Optional[str], engine: Optional[str], config: Optional[Path]) -> dict:
+def run_syndicate(source: str | None, engine: str | None, config: Path | None) -> dict:
     """Run the `syndicate` flow with a live progress line; returns the flow's result."""
     from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -161,9 +164,9 @@ def run_syndicate(source: Optional[str], engine: Optional[str], config: Optional
 
 @app.command()
 def run(
-    source: Optional[str] = typer.Option(None, "--source", "-s", help="A folder, or a configured source name"),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e"),
-    config: Optional[Path] = ConfigOpt,
+    source: str | None = typer.Option(None, "--source", "-s", help="A folder, or a configured source name"),
+    engine: str | None = typer.Option(None, "--engine", "-e"),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Run the `syndicate` Prefect flow once: ingest → translate → credit → render → deliver."""
     result = run_syndicate(source, engine, config)
@@ -181,7 +184,7 @@ def demo(keep: bool = typer.Option(False, help="Leave SeaweedFS running when don
 
 
 @app.command()
-def serve(config: Optional[Path] = ConfigOpt) -> None:
+def serve(config: Path | None = ConfigOpt) -> None:
     """Serve every deployment with its schedule from this one process (the embedded default)."""
     from flows.deployments import serve_all
 
@@ -192,23 +195,23 @@ def serve(config: Optional[Path] = ConfigOpt) -> None:
 
 @app.command()
 def deliveries(
-    partner: Optional[str] = typer.Option(None, "--partner", "-p"),
-    state: Optional[str] = typer.Option(None, "--state"),
-    config: Optional[Path] = ConfigOpt,
+    partner: str | None = typer.Option(None, "--partner", "-p"),
+    state: str | None = typer.Option(None, "--state"),
+    config: Path | None = ConfigOpt,
 ) -> None:
     """List the delivery ledger (partner × story × language × version)."""
     c = _container(config)
     table = Table(title="Deliveries")
     for col in ("partner", "story", "lang", "version", "state", "attempts", "key", "last error", "updated"):
         table.add_column(col, overflow="fold")
-    for r in c.ledger.list(partner=partner, state=state):
+    for r in c.ledger.rows(partner=partner, state=state):
         table.add_row(r.partner, r.story_id, r.language, str(r.version), r.state, str(r.attempts),
                       r.key or "-", r.last_error or "", str(r.updated_at)[:19])
     out.print(table)
 
 
 @app.command()
-def reconcile(partner: Optional[str] = typer.Option(None, "--partner", "-p"), config: Optional[Path] = ConfigOpt) -> None:
+def reconcile(partner: str | None = typer.Option(None, "--partner", "-p"), config: Path | None = ConfigOpt) -> None:
     """Compare the ledger with each bucket and repair drift; exit 1 if anything could not be repaired."""
     c = _container(config)
     bad = 0
@@ -222,7 +225,7 @@ def reconcile(partner: Optional[str] = typer.Option(None, "--partner", "-p"), co
 
 
 @app.command("kill")
-def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config: Optional[Path] = ConfigOpt) -> None:
+def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config: Path | None = ConfigOpt) -> None:
     """Withdraw a story from every partner now (runs the `kill` flow)."""
     _quiet_prefect()
     _container(config)
@@ -236,10 +239,10 @@ def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config:
 @app.command()
 def rerun(
     story_id: str,
-    partner: Optional[str] = typer.Option(None, "--partner", "-p"),
-    engine: Optional[str] = typer.Option(None, "--engine", "-e"),
+    partner: str | None = typer.Option(None, "--partner", "-p"),
+    engine: str | None = typer.Option(None, "--engine", "-e"),
     force: bool = typer.Option(True, "--force/--no-force"),
-    config: Optional[Path] = ConfigOpt,
+    config: Path | None = ConfigOpt,
 ) -> None:
     """Localize and deliver one story again (the `rerun` flow an editor starts from the UI)."""
     _quiet_prefect()
@@ -252,7 +255,7 @@ def rerun(
 
 
 @glossary_app.command("lint")
-def glossary_lint(directory: Optional[Path] = typer.Argument(None, help="Term directory (default: packaged)")) -> None:
+def glossary_lint(directory: Path | None = typer.Argument(None, help="Term directory (default: packaged)")) -> None:
     """Report duplicates, conflicts, shadowing substrings and empty cells; exit 1 on errors."""
     from glossary import lint, load_glossary
 
@@ -267,7 +270,7 @@ def glossary_lint(directory: Optional[Path] = typer.Argument(None, help="Term di
 
 
 @glossary_app.command("export")
-def glossary_export(dest: Path, directory: Optional[Path] = typer.Option(None, "--from")) -> None:
+def glossary_export(dest: Path, directory: Path | None = typer.Option(None, "--from")) -> None:
     """Export the term base as TBX (.tbx) or CSV (.csv)."""
     from glossary import load_glossary, write_csv, write_tbx
 
@@ -287,14 +290,14 @@ def glossary_import(src: Path, dest: Path = typer.Option(..., "--to", help="CSV 
 
 
 @tm_app.command("export")
-def tm_export(tmx: Path = typer.Option(..., "--tmx"), config: Optional[Path] = ConfigOpt) -> None:
+def tm_export(tmx: Path = typer.Option(..., "--tmx"), config: Path | None = ConfigOpt) -> None:
     """Write the translation memory as TMX 1.4."""
     c = _container(config)
     out.print(f"exported {c.tm.export_tmx(tmx)} units to {tmx}")
 
 
 @tm_app.command("import")
-def tm_import(file: Path, config: Optional[Path] = ConfigOpt) -> None:
+def tm_import(file: Path, config: Path | None = ConfigOpt) -> None:
     """Load human post-edits from TMX; they win over machine output from now on."""
     c = _container(config)
     out.print(f"imported {c.tm.import_tmx(file)} units from {file}")
@@ -302,8 +305,8 @@ def tm_import(file: Path, config: Optional[Path] = ConfigOpt) -> None:
 
 @partners_app.command("provision")
 def partners_provision(
-    config: Optional[Path] = ConfigOpt,
-    seaweed_identities: Optional[Path] = typer.Option(
+    config: Path | None = ConfigOpt,
+    seaweed_identities: Path | None = typer.Option(
         None, "--seaweed-identities", help="SeaweedFS -s3.config file to update with per-partner read access"),
     out_dir: Path = typer.Option(Path("infra/aws/generated"), "--aws-out", help="Where AWS policy documents go"),
 ) -> None:
@@ -317,7 +320,7 @@ def partners_provision(
     access, secret = resolve_credentials(s, what="storage admin")
     admin = make_s3_client(s.endpoint_url, s.region, access, secret)
     target = IdentitiesFile(seaweed_identities) if seaweed_identities else None
-    rep = provision(c.settings.partners, admin, seaweed=target, out_dir=out_dir)  # type: ignore[arg-type]
+    rep = provision(c.settings.partners, admin, seaweed=target, out_dir=out_dir)
     out.print(f"buckets created: {rep.buckets_created or '-'}; existing: {rep.buckets_existing or '-'}")
     out.print(f"AWS bucket/IAM policy documents for review: {out_dir}")
     if target is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,10 +67,17 @@ class PartnerFilters(_Section):
     max_urgency: int | None = None
 
 
+Format = Literal["ninjs", "html", "text"]
+
+
+def _ninjs_only() -> list[Format]:
+    return ["ninjs"]
+
+
 class PartnerConfig(Credentials):
     id: str
     languages: list[str] = Field(default_factory=lambda: ["id"])
-    formats: list[Literal["ninjs", "html", "text"]] = Field(default_factory=lambda: ["ninjs"])
+    formats: list[Format] = Field(default_factory=_ninjs_only)
     bucket: str
     prefix: str = ""
     endpoint_url: str | None = None
@@ -124,15 +131,15 @@ class Settings(BaseSettings):
 
 def load_settings(config: Path | None = None, **overrides: object) -> Settings:
     """Env first (KAWAT_*), then kawat.toml fills sources/engines/partners and unset scalars."""
-    env = Settings(**({"config": config} if config else {}))
+    env = Settings(config=config) if config else Settings()
     path = env.config
-    data: dict = {}
+    data: dict[str, Any] = {}
     if path.exists():
         try:
             data = tomllib.loads(path.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
-    merged: dict = dict(data.get("kawat", {}))
+    merged: dict[str, Any] = dict(data.get("kawat", {}))
     for key in ("sources", "engines", "storage", "partners"):
         if key in data:
             merged[key] = data[key]

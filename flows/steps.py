@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from adapters.errors import KawatError, PermanentError, TransientError, WireError
 from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
 from adapters.worklog import WorkLog
-from glossary import affected_by_change
 from flows.bootstrap import Container
 from flows.settings import PartnerConfig
-from newsroom.contract import Publication, PictureFile
+from glossary import affected_by_change
+from newsroom.contract import PictureFile, Publication
 from newsroom.credits import credit_lines, photo_credit_line
 from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, without_pictures
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
+
+if TYPE_CHECKING:
+    from adapters.translate.service import TranslationResult
+    from glossary import Glossary
 
 log = logging.getLogger("kawat")
 
@@ -90,7 +96,7 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
                 if r.href in item.attachments:
                     c.media.put(story.story_id, r.href, item.attachments[r.href])
         outcome = c.stories.record(story)
-        kind = outcome.kind
+        kind: str = outcome.kind
         if kind == "stale":
             log.warning("ignored %s v%s: an older revision than the one we hold", story.story_id, story.version)
         elif kind in ("new", "update") and story.embargoed and story.embargoed > now_utc() and story.status != Status.canceled:
@@ -128,7 +134,7 @@ def glossary_stale(c: Container) -> list[str]:
     from glossary import read_csv
 
     stale: set[str] = set()
-    old_cache: dict[str, object] = {}
+    old_cache: dict[str, Glossary | None] = {}
     for story_id, _lang, old_version in c.articles.other_glossary(c.glossary.version):
         if story_id in stale:
             continue
@@ -140,7 +146,7 @@ def glossary_stale(c: Container) -> list[str]:
             old_cache[old_version] = read_csv(snap) if snap.exists() else None
         old = old_cache[old_version]
         texts = [story.headline, *(b.text for b in story.body)]
-        if old is None or affected_by_change(old, c.glossary, texts, story.language):  # type: ignore[arg-type]
+        if old is None or affected_by_change(old, c.glossary, texts, story.language):
             stale.add(story_id)
         else:  # untouched by the change: adopt the new version without re-translating
             for lang in wanted_languages(c, story):
@@ -168,7 +174,7 @@ def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArt
     """The story in its own language: no engine, conventions and credits only."""
     from adapters.translate.service import TranslationResult
 
-    def same(texts, source, target):  # type: ignore[no-untyped-def]
+    def same(texts: Sequence[str], source: str, target: str) -> TranslationResult:
         return TranslationResult(texts=list(texts), engine="original", characters_sent=0, requests=0, from_memory=0)
 
     return localize_story(
@@ -189,7 +195,7 @@ def translate_story(c: Container, story: Story, target: str, engine: str | None 
     chain = c.chain(engine)
     confidential = bool(story.embargoed and story.embargoed > now_utc())
 
-    def translate(texts, source, tgt):  # type: ignore[no-untyped-def]
+    def translate(texts: Sequence[str], source: str, tgt: str) -> TranslationResult:
         return c.translation.translate(
             texts, source, tgt, chain=chain, confidential_only=confidential,
             glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(source, tgt),
@@ -350,7 +356,7 @@ def deliver_one(
     article: LocalizedArticle | None = None,
 ) -> DeliveryRecord | None:
     """One partner × language: kill, hold for review, or publish; errors become a failed record."""
-    base = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
+    base: dict[str, Any] = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
     try:
         store = c.store_for(partner)
         if story.status == Status.canceled:

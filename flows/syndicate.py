@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
 from flows.tasks import claim_files, handle_file, housekeeping, kill_task, process_story
+
 
 def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
     c = get_container()
@@ -66,9 +68,11 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     return {"run_id": run_id, "files": len(files), "rows": rows}
 
 
-def _runner() -> ThreadPoolTaskRunner:
+def _runner() -> TaskRunner[PrefectFuture[Any]]:
     """Stories run concurrently; KAWAT_WORKERS sets how many (engine limits still hold inside)."""
-    return ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+    # flow() types task_runner invariantly over the future type; a thread pool is a valid runner.
+    return cast("TaskRunner[PrefectFuture[Any]]", runner)
 
 
 @flow(name="syndicate", task_runner=_runner())

@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from adapters.sources.base import WireFile
 from flows import progress, steps
 from flows.bootstrap import Container, get_container
+from newsroom.model import LocalizedArticle
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -90,7 +91,7 @@ def localize_task(story_id: str, target: str | None = None, engine: str | None =
     return [_article_row(a) for a in articles]
 
 
-def _article_row(a) -> dict:  # type: ignore[no-untyped-def]
+def _article_row(a: LocalizedArticle) -> dict[str, object]:
     return {
         "story_id": a.story_id, "language": a.language, "version": a.version, "review": a.review.value,
         "engine": a.provenance.engine, "characters": a.provenance.characters_sent,

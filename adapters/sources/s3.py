@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -93,7 +93,7 @@ class S3InboxSource:
         return claims
 
     def _try_claim(self, name: str, gen: int) -> bool:
-        body = json.dumps({"owner": self.owner, "at": datetime.now(timezone.utc).isoformat(), "name": name}).encode()
+        body = json.dumps({"owner": self.owner, "at": datetime.now(UTC).isoformat(), "name": name}).encode()
         try:
             self.client.put_object(Bucket=self.bucket, Key=f"{self.claims_prefix}{_name_key(name)}/{gen:06d}", Body=body,
                                    IfNoneMatch="*")
@@ -140,7 +140,7 @@ class S3InboxSource:
         objects.sort(key=lambda o: (o["LastModified"], o["Key"]))
         present = {o["Key"][len(self.prefix):]: o.get("Size") for o in objects}
         claims = self._claims()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         out: list[WireFile] = []
         for obj in objects:
             if limit is not None and len(out) >= limit:

@@ -82,7 +82,8 @@ def _from_block(name: str, *, what: str) -> tuple[str, str]:
     try:
         from prefect.blocks.system import Secret
 
-        raw = Secret.load(name).get()
+        block: Any = Secret.load(name)  # sync_compatible: a block object when called from sync code
+        raw = block.get()
     except Exception as exc:  # Prefect raises ValueError for unknown blocks, httpx errors when the API is down.
         raise ConfigError(f"{what}: cannot load Prefect Secret block {name!r} ({type(exc).__name__})") from exc
     try:

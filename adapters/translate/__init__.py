@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from adapters.errors import ConfigError
 from adapters.translate.base import Translator
@@ -31,7 +32,7 @@ def _secret(name: str, cfg: EngineConfig, required: bool) -> str | None:
 
 def build_translator(name: str, cfg: EngineConfig) -> Translator:
     """The engine described by `cfg`; `cfg.url` overrides the provider's endpoint (self-hosting, tests)."""
-    common = {"timeout": cfg.timeout, "max_chars": cfg.max_chars, "confidential": cfg.confidential}
+    common: dict[str, Any] = {"timeout": cfg.timeout, "max_chars": cfg.max_chars, "confidential": cfg.confidential}
     if cfg.kind == "dry-run":
         return DryRunEngine(name, max_chars=cfg.max_chars)
     if cfg.kind == "google":

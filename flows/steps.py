@@ -86,9 +86,9 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
         stories = [s if _already_have(c, s) else check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
         return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))
-    for pic, why in item.refused_attachments.items():
-        log.warning("refused picture %s of %s: %s", pic, result.file, why)
-        result.refused.append((pic, why))
+    for name, why in item.refused_attachments.items():
+        log.warning("refused picture %s of %s: %s", name, result.file, why)
+        result.refused.append((name, why))
     stories = [without_pictures(s, set(item.refused_attachments)) for s in stories]
     for story in stories:
         for pic in story.pictures:

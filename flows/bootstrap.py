@@ -55,14 +55,16 @@ def build_source(cfg: SourceConfig, settings: Settings, secrets: SecretLookup = 
             raise ConfigError(f"source {cfg.name!r}: a folder source needs `path`")
         root = Path(cfg.path)
         root.mkdir(parents=True, exist_ok=True)
-        return FolderSource(root, name=cfg.name, stale_after=settings.claim_stale_after)
+        return FolderSource(root, name=cfg.name, stale_after=settings.claim_stale_after,
+                            max_bytes=settings.max_file_bytes)
     from adapters.sources.s3 import S3InboxSource
 
     if not cfg.bucket:
         raise ConfigError(f"source {cfg.name!r}: an s3 source needs `bucket`")
     access, secret = resolve_credentials(cfg, what=f"source {cfg.name}", secrets=secrets)
     client = make_s3_client(cfg.endpoint_url or settings.storage.endpoint_url, cfg.region, access, secret)
-    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name, stale_after=settings.claim_stale_after)
+    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name, stale_after=settings.claim_stale_after,
+                         max_bytes=settings.max_file_bytes)
 
 
 @dataclass

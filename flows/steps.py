@@ -19,7 +19,7 @@ from flows.settings import PartnerConfig
 from glossary import affected_by_change
 from newsroom.contract import PictureFile, Publication
 from newsroom.credits import credit_lines, photo_credit_line
-from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story
+from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, without_pictures
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
 
@@ -37,6 +37,7 @@ class IngestResult:
     file: str
     stories: list[tuple[str, int, str]] = field(default_factory=list)  # (story_id, version, outcome)
     error: str | None = None
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (picture file, why it was not read)
 
 
 LANGUAGE_SAMPLE = 1200  # characters langdetect needs to be sure; whole bodies only cost time
@@ -62,6 +63,8 @@ def _already_have(c: Container, story: Story) -> bool:
 
 def settle_resend(c: Container, source: WireSource, item: WireFile, digest: str | None = None) -> IngestResult | None:
     """A byte-identical re-send of a fully ingested file is acknowledged without parsing; None otherwise."""
+    if item.refused is not None:
+        return None
     seen = c.stories.seen_file(digest or hashlib.sha256(item.data).hexdigest())
     if seen is None:
         return None
@@ -76,15 +79,17 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
     if settled is not None:
         return settled
     result = IngestResult(file=f"{item.source}/{item.name}")
+    if item.refused is not None:  # the source would not read it (a link, a pipe, too big): never parsed
+        return _quarantine(source, item, result, item.refused)
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
         stories = [s if _already_have(c, s) else check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
-        reason = exc.reason if isinstance(exc, WireError) else str(exc)
-        log.warning("quarantined %s: %s", result.file, reason)
-        source.quarantine(item, reason)
-        result.error = reason
-        return result
+        return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))
+    for name, why in item.refused_attachments.items():
+        log.warning("refused picture %s of %s: %s", name, result.file, why)
+        result.refused.append((name, why))
+    stories = [without_pictures(s, set(item.refused_attachments)) for s in stories]
     for story in stories:
         for pic in story.pictures:
             for r in pic.renditions:
@@ -105,6 +110,13 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
         result.stories.append((story.story_id, story.version, kind))
     c.stories.remember_file(digest, [(sid, ver) for sid, ver, _ in result.stories])
     source.mark_processed(item)
+    return result
+
+
+def _quarantine(source: WireSource, item: WireFile, result: IngestResult, reason: str) -> IngestResult:
+    log.warning("quarantined %s: %s", result.file, reason)
+    source.quarantine(item, reason)
+    result.error = reason
     return result
 
 

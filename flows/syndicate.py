@@ -34,7 +34,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
              for n, fut in claims for item in fut.result()]
     stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
-    localized, delivered, quarantined = [], [], []
+    localized, delivered, quarantined, refused = [], [], [], []
     for name, file_fut in files:
         try:
             out = file_fut.result()
@@ -45,6 +45,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         delivered.extend(out["delivered"])
         if out["error"]:
             quarantined.append(out)
+        refused += [(out["file"], pic, why) for pic, why in out.get("refused", [])]
         for sid, why in out["retry"]:
             logger.warning("story %s: %s; retrying in its own task", sid, why)
             stories.setdefault(sid, process_story.submit(sid, engine, run_id))
@@ -61,6 +62,8 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
+    rows += [{"story_id": "-", "partner": "-", "state": "picture-refused", "detail": f"{f}: {pic}: {why}"}
+             for f, pic, why in refused]
     report.publish(rows, key="syndicate-report", description=f"Kawat run {run_id}")
     return {"run_id": run_id, "files": len(files), "rows": rows}
 

@@ -55,7 +55,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
         ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
         _rename_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
     out: dict = {"file": r.file, "stories": r.stories, "error": r.error, "localized": [], "delivered": [],
-                 "retry": []}
+                 "retry": [], "refused": r.refused}
     for story_id, _version, kind in r.stories:
         if kind not in wanted:
             continue

@@ -14,14 +14,15 @@ from flows.terminal import ConfigOpt, console, container, out, quiet_prefect, ru
 def inspect(files: list[Path] = typer.Argument(..., help="Wire files (any supported format)")) -> None:
     """Parse wire files and print each story as JSON; exit 2 if any file is rejected."""
     from adapters.errors import WireError
-    from adapters.wire import parse_wire
+    from adapters.sources.safeopen import RefusedFile, read_regular
+    from adapters.wire import DEFAULT_MAX_BYTES, parse_wire
 
     bad = 0
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            console.print(f"[red]{path}: cannot read: {exc.strerror}[/red]")
+        try:  # regular files only, size checked first: a FIFO or a device never blocks the command
+            data = read_regular(path, DEFAULT_MAX_BYTES)
+        except (RefusedFile, OSError) as exc:
+            print(f"{path}: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
             bad += 1
             continue
         try:
@@ -43,6 +44,7 @@ def translate(
 ) -> None:
     """Print the localized article as ninjs 2.2 JSON, without storing or delivering it."""
     from adapters.errors import KawatError, WireError
+    from adapters.sources.safeopen import RefusedFile, read_regular
     from adapters.wire import parse_wire
     from flows import steps
     from newsroom.credits import credit_lines
@@ -53,8 +55,9 @@ def translate(
         raise typer.Exit(2)
     c = container(config)
     try:
-        stories = parse_wire(file.read_bytes(), str(file), max_bytes=c.settings.max_file_bytes)
-    except WireError as exc:
+        stories = parse_wire(read_regular(file, c.settings.max_file_bytes), str(file),
+                             max_bytes=c.settings.max_file_bytes)
+    except (WireError, RefusedFile) as exc:
         print(f"{file}: {exc.reason}", file=sys.stderr)
         raise typer.Exit(2) from None
     for story in stories:

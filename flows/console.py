@@ -79,14 +79,14 @@ def _block_id(client: Any, notify: str) -> Any:
                           "e.g. slack-webhook/newsroom-desk")
     try:
         return client.read_block_document_by_name(name=name, block_type_slug=slug).id
-    except Exception as exc:  # noqa: BLE001 - Prefect raises ObjectNotFound; say what to create
+    except Exception as exc:
         raise ConfigError(f"[alerts] notify = {notify!r}: no such Prefect block; create it in the UI "
                           f"(Blocks → +) or with `prefect block create {slug}`") from exc
 
 
 def ensure_automations(settings: Any, client: Any) -> list[str]:
     """Create (or replace) Kawat's automations; without a notification block, say how to get alerts."""
-    from flows.deployments import POOL
+    from flows.deployments import POOL_NAME
 
     alerts = settings.alerts
     if not alerts.enabled:
@@ -97,7 +97,7 @@ def ensure_automations(settings: Any, client: Any) -> list[str]:
                 "and lost workers"]
     block_id = _block_id(client, alerts.notify)
     lines = []
-    for automation in automations(block_id, alerts.review_paused_minutes, str(POOL["name"])):
+    for automation in automations(block_id, alerts.review_paused_minutes, POOL_NAME):
         for old in client.read_automations_by_name(automation.name):
             client.delete_automation(old.id)
         client.create_automation(automation)
@@ -126,18 +126,18 @@ def deploy_to_pool(settings: Any, prefect_file: Path | None = None) -> list[str]
     from prefect.client.schemas.actions import DeploymentUpdate, WorkPoolCreate, WorkPoolUpdate
     from prefect.exceptions import ObjectNotFound
 
-    from flows.deployments import POOL, PREFECT_YAML, REPO, SPECS, with_choices
+    from flows.deployments import POOL_NAME, POOL_RUNS, POOL_TYPE, PREFECT_YAML, REPO, SPECS, with_choices
 
     path = prefect_file or PREFECT_YAML
     lines = []
     with get_client(sync_client=True) as client:
         try:
-            client.read_work_pool(str(POOL["name"]))
-            client.update_work_pool(str(POOL["name"]), WorkPoolUpdate(concurrency_limit=int(POOL["concurrency_limit"])))
+            client.read_work_pool(POOL_NAME)
+            client.update_work_pool(POOL_NAME, WorkPoolUpdate(concurrency_limit=POOL_RUNS))
         except ObjectNotFound:
-            client.create_work_pool(WorkPoolCreate(name=str(POOL["name"]), type=str(POOL["type"]),
-                                                   concurrency_limit=int(POOL["concurrency_limit"])))
-        lines.append(f"work pool {POOL['name']} ({POOL['type']}): {POOL['concurrency_limit']} runs at once")
+            client.create_work_pool(WorkPoolCreate(name=POOL_NAME, type=POOL_TYPE,
+                                                   concurrency_limit=POOL_RUNS))
+        lines.append(f"work pool {POOL_NAME} ({POOL_TYPE}): {POOL_RUNS} runs at once")
         env = {**os.environ, "PREFECT_CLI_PROMPT": "false"}
         prefect = Path(sys.executable).parent / "prefect"
         r = subprocess.run([str(prefect), "--no-prompt", "deploy", "--prefect-file", str(path), "--all"],
@@ -151,5 +151,5 @@ def deploy_to_pool(settings: Any, prefect_file: Path | None = None) -> list[str]
             dep = client.read_deployment_by_name(f"{spec.flow.name}/{spec.name}")
             schema = with_choices(dict(dep.parameter_openapi_schema or {}), settings)
             client.update_deployment(dep.id, DeploymentUpdate(parameter_openapi_schema=schema))
-            lines.append(f"deployment {spec.flow.name}/{spec.name} on pool {POOL['name']}")
+            lines.append(f"deployment {spec.flow.name}/{spec.name} on pool {POOL_NAME}")
     return lines

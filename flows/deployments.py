@@ -11,9 +11,9 @@ import copy
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from prefect import Flow, serve
 
 from flows.editorial import KILL_REASON_MIN, STORY_EXAMPLE, deliver, kill, localize, rerun, resend_failed
@@ -21,9 +21,14 @@ from flows.limits import ENGINE_RUN_LIMITS
 from flows.review import review
 from flows.syndicate import ingest, syndicate
 
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
 REPO = Path(__file__).resolve().parents[1]
 PREFECT_YAML = REPO / "infra" / "prefect" / "prefect.yaml"
-POOL = {"name": "kawat", "type": "process", "concurrency_limit": 8}
+POOL_NAME = "kawat"
+POOL_TYPE = "process"
+POOL_RUNS = 8  # flow runs at once across the whole pool
 WORKER_LIMIT = 2  # flow runs per `prefect worker start --pool kawat --limit N`
 
 
@@ -31,7 +36,7 @@ WORKER_LIMIT = 2  # flow runs per `prefect worker start --pool kawat --limit N`
 class Spec:
     """One deployment: which flow, its unique name, what it is for, when it runs."""
 
-    flow: Flow  # type: ignore[type-arg]
+    flow: Flow[..., Any]
     name: str
     description: str
     interval_minutes: int | None = None
@@ -108,7 +113,7 @@ def with_choices(schema: dict[str, Any], settings: Any | None) -> dict[str, Any]
     return out
 
 
-def deployments(settings: Any | None = None) -> list:
+def deployments(settings: Any | None = None) -> list[RunnerDeployment]:
     """RunnerDeployments for `kawat serve`; with settings, their parameters list the configured choices."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig
 
@@ -121,7 +126,7 @@ def deployments(settings: Any | None = None) -> list:
             kw["cron"] = spec.cron
         if spec.concurrency:
             kw["concurrency_limit"] = ConcurrencyLimitConfig(**spec.concurrency)
-        dep = spec.flow.to_deployment(**kw)
+        dep = cast("RunnerDeployment", spec.flow.to_deployment(**kw))
         patched = with_choices(dep._parameter_openapi_schema.model_dump(), settings)
         dep._parameter_openapi_schema = type(dep._parameter_openapi_schema).model_validate(patched)
         out.append(dep)
@@ -131,12 +136,13 @@ def deployments(settings: Any | None = None) -> list:
 def prefect_yaml() -> str:
     """`infra/prefect/prefect.yaml`, generated from SPECS (a test checks the committed file is this)."""
     import prefect
+
     from flows.limits import DEFAULT_RUN_LIMIT
 
     deps = []
     for spec in SPECS:
         d: dict[str, Any] = {"name": spec.name, "description": spec.description, "entrypoint": spec.entrypoint,
-                             "work_pool": {"name": POOL["name"], "work_queue_name": "default"}}
+                             "work_pool": {"name": POOL_NAME, "work_queue_name": "default"}}
         if spec.interval_minutes:
             d["schedules"] = [{"interval": spec.interval_minutes * 60}]
         if spec.cron:
@@ -144,13 +150,14 @@ def prefect_yaml() -> str:
         if spec.concurrency:
             d["concurrency_limit"] = dict(spec.concurrency)
         deps.append(d)
-    doc = {
+    worker = f"prefect worker start --pool {POOL_NAME} --limit {WORKER_LIMIT}"
+    doc: dict[str, Any] = {
         "name": "kawat",
         "prefect-version": prefect.__version__,
         # Not read by `prefect deploy` (it ignores unknown keys); `kawat deploy` creates these.
         "kawat": {
-            "work_pool": dict(POOL),
-            "worker": f"prefect worker start --pool {POOL['name']} --limit {WORKER_LIMIT}",
+            "work_pool": {"name": POOL_NAME, "type": POOL_TYPE, "concurrency_limit": POOL_RUNS},
+            "worker": worker,
             "engine_run_limits": {**ENGINE_RUN_LIMITS, "other": DEFAULT_RUN_LIMIT},
         },
         "pull": [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $KAWAT_HOME }}"}}],
@@ -162,7 +169,7 @@ def prefect_yaml() -> str:
         "#   kawat deploy        # work pool, engine concurrency limits, these deployments with enum\n"
         "#                       # parameters from kawat.toml, automations and notifications\n"
         "#   (or plain `prefect deploy --prefect-file infra/prefect/prefect.yaml --all`: free-text parameters)\n"
-        f"#   {doc['kawat']['worker']}     # on as many machines as you like\n"
+        f"#   {worker}     # on as many machines as you like\n"
         "# Workers need the same KAWAT_* settings and KAWAT_HOME; use PostgreSQL (KAWAT_DATABASE_URL).\n"
     )
     return header + yaml.safe_dump(doc, sort_keys=False, width=110, allow_unicode=True)

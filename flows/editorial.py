@@ -26,6 +26,10 @@ def story_field(what: str = "Story id") -> Any:
                  examples=[STORY_EXAMPLE])
 
 
+STORY = story_field()
+STORY_TO_KILL = story_field("Story id to withdraw from every partner")
+
+
 def _known_story(story_id: str) -> None:
     """Fail fast with a clear message before any work is scheduled."""
     steps.get_story(get_container(), story_id)
@@ -42,7 +46,7 @@ def _known_partners(partners: list[str]) -> None:
                                                                        ("target_lang", "all")))
 @outcome.guarded("localize-report")
 def localize(
-    story_id: StoryId = story_field(),
+    story_id: StoryId = STORY,
     target_lang: Lang | None = Field(None, description="Only this language (default: every partner language)"),
     engine: str | None = Field(None, description="Translation engine (default: the configured engine and its "
                                                  "fallbacks)"),
@@ -72,7 +76,7 @@ def localize(
                                                                      ("partners", "all-partners")))
 @outcome.guarded("deliver-report")
 def deliver(
-    story_id: StoryId = story_field(),
+    story_id: StoryId = STORY,
     partners: list[str] | None = Field(None, description="Deliver only to these partners (default: every partner)"),
     force: bool = Field(False, description="Rewrite objects even when unchanged"),
 ) -> Any:
@@ -95,7 +99,7 @@ def deliver(
                                                                    ("partner", "all-partners")))
 @outcome.guarded("rerun-report")
 def rerun(
-    story_id: StoryId = story_field(),
+    story_id: StoryId = STORY,
     partner: str | None = Field(None, description="Only this partner (default: every partner)"),
     engine: str | None = Field(None, description="Translation engine (default: the configured engine and its "
                                                  "fallbacks)"),
@@ -131,7 +135,7 @@ def check_kill(story_id: str, reason: str, confirm: str) -> str:
 @flow(name="kill", validate_parameters=True, flow_run_name=named("kill", ("story_id", "")))
 @outcome.guarded("kill-report")
 def kill(
-    story_id: StoryId = story_field("Story id to withdraw from every partner"),
+    story_id: StoryId = STORY_TO_KILL,
     reason: str = Field(..., min_length=KILL_REASON_MIN,
                         description="Why (at least 3 characters; partners read it in the tombstone's ednote)"),
     confirm: str = Field("", description="Type the story id again to confirm: the kill goes to every partner"),

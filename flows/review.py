@@ -32,7 +32,7 @@ class ReviewDecision(RunInput):
 def form_for(article: LocalizedArticle) -> type[ReviewDecision]:
     """The form with this article's paragraph range, so the UI refuses an index that does not exist."""
     last = max(len(article.body) - 1, 0)
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         "ReviewDecision", __base__=ReviewDecision,
         paragraph_index=(int | None, Field(None, ge=0, le=last, description=f"Number of a paragraph to correct, "
                                                                            f"0 to {last} as in the review artifact "

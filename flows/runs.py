@@ -74,7 +74,7 @@ def tag_flow_run(tags: Iterable[str]) -> None:
     try:
         with get_client(sync_client=True) as client:
             client.update_flow_run(ctx.flow_run.id, tags=merged)
-    except Exception as exc:  # noqa: BLE001 - a label must never fail the work it labels
+    except Exception as exc:
         logging.getLogger("kawat").warning("could not tag flow run: %s", exc)
         return
     ctx.flow_run.tags = merged
@@ -116,14 +116,14 @@ class _ToRunLogger(logging.Handler):
     appear only in the terminal of `kawat serve` or the worker.
     """
 
-    def __init__(self, run_logger: logging.LoggerAdapter) -> None:  # type: ignore[type-arg]
+    def __init__(self, run_logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
         super().__init__(logging.INFO)
         self.run_logger = run_logger
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.run_logger.log(record.levelno, "%s", record.getMessage())
-        except Exception:  # noqa: BLE001 - logging must never break a run
+        except Exception:
             self.handleError(record)
 
 
@@ -136,7 +136,7 @@ def logs_to_run() -> Iterator[None]:
     if FlowRunContext.get() is None:
         yield
         return
-    handler = _ToRunLogger(get_run_logger())  # type: ignore[arg-type]
+    handler = _ToRunLogger(get_run_logger())
     loggers = [logging.getLogger(name) for name in KAWAT_LOGGERS]
     saved = [lg.level for lg in loggers]
     for lg in loggers:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
 
 from flows import outcome, report
@@ -39,7 +40,10 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
         # An idle poll: no report (the latest report stays the last one with news in it).
         logger.info("nothing new in %s", ", ".join(names) or "no source")
         return outcome.finish({"run_id": run_id, "files": 0, "rows": []}, [])
-    localized, delivered, quarantined = [], [], []
+    localized: list[dict[str, Any]] = []
+    delivered: list[dict[str, Any]] = []
+    quarantined: list[dict[str, Any]] = []
+    refused: list[tuple[str, str, str]] = []
     with engine_slot(chain[0]):
         # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
         # File and story tasks label themselves (story:, engine:, partner:) once they know.
@@ -56,6 +60,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
             delivered.extend(out["delivered"])
             if out["error"]:
                 quarantined.append(out)
+            refused += [(out["file"], pic, why) for pic, why in out.get("refused", [])]
             for sid, why in out["retry"]:
                 logger.warning("story %s: %s; retrying in its own task", sid, outcome.short(why))
                 stories.setdefault(sid, process_story.submit(sid, engine, run_id))
@@ -72,15 +77,19 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
+    rows += [{"story_id": "-", "partner": "-", "state": "picture-refused", "detail": f"{f}: {pic}: {why}"}
+             for f, pic, why in refused]
     tag_flow_run(rows_touched(rows))
     report.publish(rows, key="syndicate-report",
                    description=f"{len(files)} files from {', '.join(names)} (Kawat run {run_id})")
     return outcome.finish({"run_id": run_id, "files": len(files), "rows": rows}, rows)
 
 
-def _runner() -> ThreadPoolTaskRunner:
-    """Stories run concurrently; KAWAT_WORKERS sets how many (engine limits still hold inside)."""
-    return ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+def _runner() -> TaskRunner[PrefectFuture[Any]]:
+    """Stories run concurrently; KAWAT_WORKERS sets how many (read once, when the flow is defined)."""
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+    # flow() types task_runner invariantly over the future type; a thread pool is a valid runner.
+    return cast("TaskRunner[PrefectFuture[Any]]", runner)
 
 
 SOURCE = Field(None, description="Only this configured source (default: every source in kawat.toml)")

@@ -9,6 +9,7 @@ from adapters.sources.base import WireFile
 from flows import progress, steps
 from flows.bootstrap import get_container
 from flows.runs import rename_task_run, tag_task_run, touched
+from newsroom.model import LocalizedArticle
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -55,7 +56,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
         rename_task_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
         tag_task_run(touched(stories=ids))
     out: dict = {"file": r.file, "stories": r.stories, "error": r.error, "localized": [], "delivered": [],
-                 "retry": []}
+                 "retry": [], "refused": r.refused}
     for story_id, _version, kind in r.stories:
         if kind not in wanted:
             continue
@@ -94,7 +95,7 @@ def localize_task(story_id: str, target: str | None = None, engine: str | None =
     return rows
 
 
-def _article_row(a) -> dict:  # type: ignore[no-untyped-def]
+def _article_row(a: LocalizedArticle) -> dict[str, object]:
     """Report facts of one article; `characters` is its translated text, `sent` what the engine billed."""
     text = len(a.headline or "") + sum(len(b.text) for b in a.body)
     return {

@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -121,7 +121,7 @@ def _zone(tz: str | None) -> tuple[tzinfo | None, str | None]:
     if tz.upper() in _ID_ZONES:
         return timezone(timedelta(hours=_ID_ZONES[tz.upper()])), tz.upper()
     if tz.upper() in ("GMT", "UTC"):
-        return timezone.utc, "GMT"
+        return UTC, "GMT"
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -333,7 +333,7 @@ def _time_id(m: re.Match[str], c: _Ctx) -> str:
         gmt_h, gmt_m = int(m["gh"]), int(m["gm"])
         if zone is not None:
             base = c.ref or datetime(2000, 1, 1)
-            when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=timezone.utc)
+            when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=UTC)
             local = when.astimezone(zone)
             hour, minute = local.hour, local.minute
             label = label or local.tzname()
@@ -419,7 +419,7 @@ def _id_en_rules() -> Iterator[_Rule]:
         zone, _ = _zone(label or c.tz)
         if zone is not None and (label or "").upper() not in ("GMT", "UTC"):
             base = c.ref or datetime(2000, 1, 1)
-            gmt = datetime(base.year, base.month, base.day, hour, minute, tzinfo=zone).astimezone(timezone.utc)
+            gmt = datetime(base.year, base.month, base.day, hour, minute, tzinfo=zone).astimezone(UTC)
             out += f" ({gmt.hour:02d}{gmt.minute:02d} GMT)"
         elif label:
             out = out.replace(" pm", " pm").rstrip() + " GMT"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from newsroom.model import Block, LocalizedArticle, ReviewState, Story
 
-
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
 
 

@@ -15,7 +15,14 @@ import pytest
 from newsroom import contract
 from tests.support.kawat_env import make_settings, partner_configs, provision_partners
 from tests.support.prefect_server import (
-    BIN, REPO, Proc, PrefectServer, describe_failure, kawat_toml, port_open, prefect_env,
+    BIN,
+    REPO,
+    PrefectServer,
+    Proc,
+    describe_failure,
+    kawat_toml,
+    port_open,
+    prefect_env,
 )
 from tests.support.s3 import client_for
 
@@ -88,7 +95,7 @@ def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seawe
     _cli(["work-pool", "create", POOL, "--type", "process"], cli_env)
     _cli(["deploy", "--prefect-file", "infra/prefect/prefect.yaml", "--all"], cli_env, timeout=180)
     api = server.client()
-    dep = api.wait_deployment("syndicate", "manual", timeout=10)
+    dep = api.wait_deployment("syndicate", "syndicate-now", timeout=10)
     assert dep["work_pool_name"] == POOL
 
     workers = []
@@ -136,7 +143,7 @@ def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seawe
 
     engine = make_engine(kawat_url)
     try:
-        rows = DeliveryLedger(engine).list(partner=partner["id"])
+        rows = DeliveryLedger(engine).rows(partner=partner["id"])
     finally:
         engine.dispose()
     delivered = [r for r in rows if r.state == DeliveryState.delivered]

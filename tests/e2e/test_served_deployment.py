@@ -11,7 +11,7 @@ import pytest
 from adapters.db import make_engine
 from adapters.ledger import DeliveryLedger, DeliveryState
 from tests.support.kawat_env import make_settings, partner_configs, provision_partners
-from tests.support.prefect_server import BIN, Proc, PrefectServer, describe_failure, kawat_toml, prefect_env
+from tests.support.prefect_server import BIN, PrefectServer, Proc, describe_failure, kawat_toml, prefect_env
 from tests.support.s3 import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]
@@ -43,15 +43,15 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     serve = procs.add(Proc("kawat-serve", [str(BIN / "kawat"), "serve"], env, tmp_path / "serve.log")).start()
     api = server.client()
 
-    # 1. The UI's "Run" on syndicate/manual: the whole inbox ends up in the partner's bucket.
-    dep = api.wait_deployment("syndicate", "manual", timeout=120, alive=serve)
+    # 1. The UI's "Run" on syndicate/syndicate-now: the whole inbox ends up in the partner's bucket.
+    dep = api.wait_deployment("syndicate", "syndicate-now", timeout=120, alive=serve)
     run = api.run_deployment(dep["id"])
     run = api.wait_flow_run(run["id"], timeout=180, watch=[server.proc, serve])
     assert run["state_type"] == "COMPLETED", describe_failure(api, run)
     assert run["deployment_id"] == dep["id"]
 
     ledger = DeliveryLedger(make_engine(settings.db_url))
-    rows = ledger.list(partner=partner["id"])
+    rows = ledger.rows(partner=partner["id"])
     delivered = [r for r in rows if r.state == DeliveryState.delivered]
     assert delivered, f"nothing delivered: {rows}\n{serve.output()}"
     assert {r.language for r in delivered} == {"id"}
@@ -69,7 +69,7 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     # 2. An editor's rerun of one story to this partner, forced: a second attempt, object rewritten.
     target = delivered[0]
     before = reader.head_object(Bucket=partner["bucket"], Key=target.key)["LastModified"]
-    rerun = api.wait_deployment("rerun", "editor", timeout=30)
+    rerun = api.wait_deployment("rerun", "rerun-story", timeout=30)
     run2 = api.run_deployment(rerun["id"], {"story_id": target.story_id, "partner": partner["id"], "force": True})
     run2 = api.wait_flow_run(run2["id"], timeout=180, watch=[server.proc, serve])
     assert run2["state_type"] == "COMPLETED", describe_failure(api, run2)

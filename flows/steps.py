@@ -167,7 +167,7 @@ def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArt
 
 def _options(c: Container) -> LocalizeOptions:
     s = c.settings
-    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
+    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate, timezone=s.timezone)
 
 
 def translate_story(c: Container, story: Story, target: str, engine: str | None = None) -> LocalizedArticle:

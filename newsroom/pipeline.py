@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from newsroom.credits import build_credits, copyright_holder
-from newsroom.localize import convention_spans, localize_dateline
+from newsroom.localize import Mentions, convention_spans, dateline_city, localize_dateline, story_zone
 from newsroom.spans import merge_spans
 from newsroom.model import (
     Block, LocalizedArticle, Picture, Provenance, QAReport, ReviewState, Signal, Status, Story,
@@ -37,7 +37,7 @@ class LocalizeOptions:
     editor: str | None = None
     translator: str | None = None
     gate: bool = True
-    timezone: str | None = None
+    timezone: str | None = None  # the desk's clock for stories whose dateline names no known place
 
 
 def _blank(text: str, spans: Sequence) -> str:
@@ -89,16 +89,20 @@ def localize_story(
     if story.status == Status.canceled:
         return tombstone_article(story, target, now=now)
     ref = story.version_created or story.first_created or now
+    zone = story_zone(dateline_city(story.dateline), story.provider, options.timezone)
     texts = _segments(story)
+    body_mentions = Mentions()  # the body dates a weekday once; a headline never, each caption on its own
     masked = []
     checked = []  # source text as verify() should see it: convention spans carry their own rendering
-    for text in texts:
+    for index, text in enumerate(texts):
         if source == target:  # the original language: nothing to protect, nothing to translate
             masked.append(protect(text, []))
             checked.append(text)
             continue
         # Tokens restart per segment so an unchanged paragraph masks identically in every revision (TM hits).
-        conventions = convention_spans(text, source, target, ref, options.timezone)
+        in_body = 0 < index <= len(story.body)
+        conventions = convention_spans(text, source, target, ref, zone, headline=index == 0,
+                                       mentions=body_mentions if in_body else None)
         terms = [] if native_glossary else glossary.find(text, source, target)
         spans = merge_spans(conventions, terms)
         masked.append(protect(text, spans))

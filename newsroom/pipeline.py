@@ -47,6 +47,12 @@ def _blank(text: str, spans: Sequence) -> str:
     return text
 
 
+def _title_case(headline: str) -> bool:
+    """A headline In Title Case (most longer words capitalised): restored terms must follow it."""
+    words = [w for w in headline.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
+
+
 def _segments(story: Story) -> list[str]:
     """Every text a reader sees, in a fixed order: headline, body blocks, then picture texts."""
     texts = [story.headline, *(b.text for b in story.body)]
@@ -92,6 +98,8 @@ def localize_story(
     zone = story_zone(dateline_city(story.dateline), story.provider, options.timezone)
     texts = _segments(story)
     body_mentions = Mentions()  # the body dates a weekday once; a headline never, each caption on its own
+    scope = "\n".join(texts)  # sense words ("Washington", "earthquake") count anywhere in the story
+    title = _title_case(story.headline)
     masked = []
     checked = []  # source text as verify() should see it: convention spans carry their own rendering
     for index, text in enumerate(texts):
@@ -103,7 +111,10 @@ def localize_story(
         in_body = 0 < index <= len(story.body)
         conventions = convention_spans(text, source, target, ref, zone, headline=index == 0,
                                        mentions=body_mentions if in_body else None)
-        terms = [] if native_glossary else glossary.find(text, source, target)
+        terms = [] if native_glossary else glossary.find(
+            text, source, target, scope=scope, title=index == 0 and title,
+            introduced=body_mentions.introduced if in_body else set(),
+        )
         spans = merge_spans(conventions, terms)
         masked.append(protect(text, spans))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
@@ -117,7 +128,7 @@ def localize_story(
         restored = restore(translated, masked[i])
         out[i] = restored.text
         problems.extend(restored.problems)
-    terms, verify_problems = verify(checked, out, source, target, glossary)
+    terms, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
     problems.extend(verify_problems)
 
     headline, body_texts = out[0], out[1 : 1 + len(story.body)]
@@ -133,7 +144,7 @@ def localize_story(
     if check_language is not None and not dry_run and body:
         lang_problem = check_language(" ".join(b.text for b in body)[:1200], target)  # a sample is as sure
         if lang_problem:
-            problems.append(lang_problem)
+            problems.append(f"language: {lang_problem}")
             review = ReviewState.failed
         else:
             detected = target

@@ -82,7 +82,7 @@ def _norm_key(chars: str) -> str:
 _Group = tuple[re.Pattern[str], tuple[MatchItem, ...]]  # candidates as one alternation, and the term per branch
 _RECENT = 256  # texts whose matches a matcher remembers (a few stories' worth of segments)
 _QUICK_ITEMS = 48  # matchers this small (forbidden terms, lint) first ask whether any term can occur at all
-_UNSEEN = object()
+_UNSEEN: _Group = (re.compile("(?!)"), ())  # memo sentinel, typed like a group so lookups stay one call
 
 
 def _item_pattern(it: MatchItem, language: str) -> str:
@@ -137,7 +137,7 @@ class Matcher:
                 self._by_two.setdefault(_norm_key(first[:2]), []).append(i)
         self.regex = bool(self.items) or None  # kept for callers that test for an empty matcher
         others = "".join(re.escape(k) for k in self._other)
-        self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))  # where `lowered` cannot help
+        self._starts = re.compile(r"(?<!\w)\w" + (rf"|[{others}]" if others else ""))  # where `lowered` cannot help
         surfaces = [it.surface for it in self.items]
         self._quick = quick_regex(surfaces, language) if len(self.items) <= _QUICK_ITEMS else None
         self._words = None if self._other else start_regex(surfaces, language)
@@ -179,10 +179,10 @@ class Matcher:
                 group = self._candidates(raw)
             if group is None:
                 continue
-            m = group[0].match(text, pos)  # type: ignore[index]
+            m = group[0].match(text, pos)
             if m is not None:
                 end = m.end()
-                it = group[1][m.lastindex - 1]  # type: ignore[index,operator]  # some alternative matched
+                it = group[1][(m.lastindex or 1) - 1]  # a match means some alternative (group) matched
                 yield Match(it.key, pos, end, m.group(), it.surface)
 
     def _find(self, text: str) -> tuple[Match, ...]:

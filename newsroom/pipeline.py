@@ -9,20 +9,36 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from newsroom.credits import build_credits, copyright_holder
 from newsroom.localize import Mentions, convention_spans, dateline_city, localize_dateline, story_zone
-from newsroom.spans import merge_spans
 from newsroom.model import (
-    Block, LocalizedArticle, Picture, Provenance, QAReport, ReviewState, Signal, Status, Story,
+    Block,
+    LocalizedArticle,
+    Picture,
+    Provenance,
+    QAReport,
+    ReviewState,
+    Signal,
+    Status,
+    Story,
 )
+from newsroom.spans import merge_spans
+
+if TYPE_CHECKING:  # the glossary package builds on newsroom; only its type is named here
+    from glossary import Glossary
 
 
 class Translated(Protocol):
-    texts: list[str]
-    engine: str
-    characters_sent: int
+    """What localization needs back from a translation (read-only, so frozen results fit)."""
+
+    @property
+    def texts(self) -> list[str]: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def characters_sent(self) -> int: ...
 
 
 TranslateFn = Callable[[Sequence[str], str, str], Translated]
@@ -80,7 +96,7 @@ def localize_story(
     *,
     source: str,
     target: str,
-    glossary,  # glossary.Glossary
+    glossary: Glossary,
     translate: TranslateFn,
     check_language: LanguageCheckFn | None,
     now: datetime,
@@ -128,7 +144,7 @@ def localize_story(
         restored = restore(translated, masked[i])
         out[i] = restored.text
         problems.extend(restored.problems)
-    terms, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
+    term_checks, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
     problems.extend(verify_problems)
 
     headline, body_texts = out[0], out[1 : 1 + len(story.body)]
@@ -148,7 +164,7 @@ def localize_story(
             review = ReviewState.failed
         else:
             detected = target
-    qa = QAReport(terms=tuple(terms), problems=tuple(problems), detected_language=detected)
+    qa = QAReport(terms=term_checks, problems=tuple(problems), detected_language=detected)
     if review == ReviewState.ok and not qa.passed and options.gate:
         review = ReviewState.needs_review
     machine = result.engine not in ("original", "human")

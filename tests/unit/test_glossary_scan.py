@@ -56,7 +56,7 @@ def _reference(items: list[MatchItem], language: str, text: str) -> list[tuple[i
         if pos < end:
             continue
         raw = text[pos:pos + 2]
-        for it, key, rx in zip(ordered, keys, rxs):
+        for it, key, rx in zip(ordered, keys, rxs, strict=True):
             if key is None or key[1] != (_norm_key(raw) if key[0] == "two" else _norm_key(raw[:1])):
                 continue
             m = rx.match(text, pos)

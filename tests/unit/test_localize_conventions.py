@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -84,14 +85,14 @@ def test_spans_point_at_source_and_do_not_overlap() -> None:
     text = "On Monday the firm raised $10 billion, up 15% from 5.08 million."
     spans = convention_spans(text, "en", "id", MON_20_NOV)
     assert len(spans) == 4
-    for a, b in zip(spans, spans[1:]):
+    for a, b in itertools.pairwise(spans):
         assert a.end <= b.start
     assert all(text[s.start:s.end] == s.text for s in spans)
 
 
 def test_aware_reference_is_read_in_story_zone() -> None:
     # 20:00 UTC Sunday is already Monday in Jakarta.
-    ref = datetime(2023, 11, 19, 20, 0, tzinfo=timezone.utc)
+    ref = datetime(2023, 11, 19, 20, 0, tzinfo=UTC)
     assert localize_text("on Monday", "en", "id", ref, "Asia/Jakarta") == "pada Senin (20/11)"
     assert resolve_weekday(ref.date(), 0) == datetime(2023, 11, 13).date()
 

@@ -239,9 +239,10 @@ class Glossary:
                 continue
             entry = self.entries[i]
             kind = "keep" if entry.type == "keep" else "term"
-            replacement = self._acronym_unit(entry, text, matched, end, source, target, seen)
-            if replacement is not None:
-                replacement, end = replacement
+            unit = self._acronym_unit(entry, text, matched, end, source, target, seen)
+            replacement: str
+            if unit is not None:
+                replacement, end = unit
             elif entry.type == "keep":
                 replacement = entry.preferred(target) or entry.preferred(source) or matched
             else:

@@ -6,9 +6,9 @@ import re
 import threading
 from collections.abc import Iterable
 
-from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-from Sastrawi.Stemmer.Stemmer import Stemmer
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.Stemmer import Stemmer  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _LOCK = threading.Lock()
@@ -32,7 +32,7 @@ class Morphology:
         found = self._memo.get(key)
         if found is None:
             with _LOCK:  # Sastrawi keeps per-call state on the stemmer
-                found = self._stemmer.stem(key)
+                found = str(self._stemmer.stem(key))
             self._memo[key] = found
         return found
 

@@ -44,7 +44,9 @@ def _expected(glossary: Glossary, texts: Sequence[str], source: str, scope: str 
 
 def morphology(glossary: Glossary) -> Morphology:
     """The stemmer for this term base (its forbidden roots added to the dictionary), built once per glossary."""
-    return glossary.derived("morphology", lambda: Morphology(forbidden_roots(glossary)))  # type: ignore[no-any-return]
+    found = glossary.derived("morphology", lambda: Morphology(forbidden_roots(glossary)))
+    assert isinstance(found, Morphology)
+    return found
 
 
 def forbidden_roots(glossary: Glossary) -> dict[str, str]:

@@ -55,10 +55,12 @@ def convention_spans(
             if out is None:
                 continue
             if isinstance(out, Dated):
-                dated[(m.start(), m.end())] = _capitalised(m.group(), out)
-                out = out.first
-            out = _capitalised(m.group(), out)
-            found.append(Span(m.start(), m.end(), m.group(), out, "convention", rule.name))
+                shown = _capital_dated(m.group(), out)
+                dated[(m.start(), m.end())] = shown
+                text_out = shown.first
+            else:
+                text_out = _capitalised(m.group(), out)
+            found.append(Span(m.start(), m.end(), m.group(), text_out, "convention", rule.name))
     chosen = merge_spans(*groups)
     if not dated:
         return chosen
@@ -75,13 +77,15 @@ def convention_spans(
 _LEADS = {"on", "last", "next", "this", "at", "pada", "hari", "pukul"}  # lower-case words a rendering opens with
 
 
-def _capitalised(source: str, out: str | Dated) -> str | Dated:  # type: ignore[misc]
+def _capitalised(source: str, out: str) -> str:
     """"On Monday" opens a sentence: so does "Pada Senin"."""
     if not source[:1].isupper() or source.split()[0].lower() not in _LEADS:
         return out
-    if isinstance(out, Dated):
-        return Dated(out.day, _cap(out.first), _cap(out.again), out.record_only)
     return _cap(out)
+
+
+def _capital_dated(source: str, out: Dated) -> Dated:
+    return Dated(out.day, _capitalised(source, out.first), _capitalised(source, out.again), out.record_only)
 
 
 def _cap(text: str) -> str:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from newsroom.localize.numbers import (
-    EN_NUM, EN_WORDS, ID_CURRENCY, SYMBOLS, alt, currency_name, days, months, renumber, scales,
+    EN_NUM,
+    EN_WORDS,
+    ID_CURRENCY,
+    SYMBOLS,
+    alt,
+    currency_name,
+    days,
+    months,
+    renumber,
+    scales,
 )
 from newsroom.localize.rules import Ctx, Dated, Rule, at_digits, at_literals, digits_led
 from newsroom.localize.timezones import zone
@@ -148,7 +157,7 @@ def _time(m: re.Match[str], c: Ctx) -> str:
         gmt_h, gmt_m = int(m["gh"]), int(m["gm"])
         if found is not None:
             base = c.ref or datetime(2000, 1, 1)
-            when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=timezone.utc)
+            when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=UTC)
             local = when.astimezone(found)
             hour, minute = local.hour, local.minute
             label = label or local.tzname()

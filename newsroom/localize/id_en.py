@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from newsroom.localize.numbers import (
-    EN_SYMBOL_OUT, ID_CURRENCY, ID_NUM, alt, currency_name, days, months, renumber, scales,
+    EN_SYMBOL_OUT,
+    ID_CURRENCY,
+    ID_NUM,
+    alt,
+    currency_name,
+    days,
+    months,
+    renumber,
+    scales,
 )
 from newsroom.localize.rules import Ctx, Dated, Rule, at_digits, at_literals
 from newsroom.localize.timezones import zone
@@ -126,7 +134,7 @@ def _time(m: re.Match[str], c: Ctx) -> str:
     found, _ = zone(label or c.tz)
     if found is not None and (label or "").upper() not in ("GMT", "UTC"):
         base = c.ref or datetime(2000, 1, 1)
-        gmt = datetime(base.year, base.month, base.day, hour, minute, tzinfo=found).astimezone(timezone.utc)
+        gmt = datetime(base.year, base.month, base.day, hour, minute, tzinfo=found).astimezone(UTC)
         out += f" ({gmt.hour:02d}{gmt.minute:02d} GMT)"
     elif label:
         out = out.rstrip() + " GMT"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta, timezone, tzinfo
+from datetime import UTC, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -110,7 +110,7 @@ def zone(tz: str | None) -> tuple[tzinfo | None, str | None]:
     if tz.upper() in ID_ZONES:
         return timezone(timedelta(hours=ID_ZONES[tz.upper()])), tz.upper()
     if tz.upper() in ("GMT", "UTC"):
-        return timezone.utc, "GMT"
+        return UTC, "GMT"
     try:
         found = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):

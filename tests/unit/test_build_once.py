@@ -10,9 +10,9 @@ import pytest
 
 import glossary.entries as entries
 import newsroom.localize as localize
+from glossary import load_glossary
 from newsroom.localize import en_id
 from newsroom.localize.rules import RuleBook
-from glossary import load_glossary
 
 
 def _together(fn: Callable[[], object], threads: int = 8) -> None:

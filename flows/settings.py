@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     fallback_engines: list[str] = Field(default_factory=list)
     glossary_dir: Path | None = None
     glossary_gate: bool = True
-    editor: str | None = None
+    editor: str | dict[str, str] | None = None  # one name, or one per article language {id = …, en = …}
     timezone: str = "Asia/Jakarta"  # the desk's clock for stories whose dateline names no known city
     translator: str | None = None
     outlet: str = "Kawat"

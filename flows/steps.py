@@ -18,7 +18,7 @@ from flows.bootstrap import Container
 from flows.settings import PartnerConfig
 from glossary import affected_by_change
 from newsroom.contract import PictureFile, Publication
-from newsroom.credits import credit_lines, photo_credit_line
+from newsroom.credits import credit_lines, photo_credit_line, photo_in_caption
 from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, without_pictures
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
@@ -267,9 +267,10 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
     pictures: list[PictureFile] = []
     hrefs: dict[str, str] = {}
     photo_credits: dict[str, str] = {}
+    under_picture = photo_in_caption(partner.credit_template)
     for pic in article.pictures:
-        credit = photo_credit_line(pic, article.language)
-        if credit:
+        credit = photo_credit_line(pic, article.language) if under_picture else ""  # once, where the template says
+        if credit is not None:
             photo_credits[pic.id] = credit
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)

@@ -58,7 +58,7 @@ def _toml(data_dir: Path, endpoint: str, engine: str) -> str:
 def run_demo(keep: bool = False) -> int:
     """Start everything, run one pass, show each partner's bucket through the partner's own eyes."""
     from adapters.storage.client import make_s3_client
-    from flows.cli import run_syndicate, summary_table
+    from flows.terminal import run_syndicate, summary_table
     from infra.provision import provision
 
     data_dir = (REPO / ".kawat" / "demo").resolve()

@@ -18,7 +18,7 @@ from flows.bootstrap import Container
 from flows.settings import PartnerConfig
 from glossary import affected_by_change
 from newsroom.contract import PictureFile, Publication
-from newsroom.credits import credit_lines, photo_credit_line
+from newsroom.credits import credit_lines, photo_credit_line, photo_in_caption
 from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, without_pictures
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
@@ -210,7 +210,7 @@ def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArt
 
 def _options(c: Container) -> LocalizeOptions:
     s = c.settings
-    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
+    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate, timezone=s.timezone)
 
 
 def translate_story(c: Container, story: Story, target: str, engine: str | None = None) -> LocalizedArticle:
@@ -283,18 +283,6 @@ def process(c: Container, story_id: str, *, engine: str | None = None, run_id: s
         return Processed(story_id, articles, records)
 
 
-def partner_accepts(partner: PartnerConfig, story: Story) -> bool:
-    """Partner filters: subjects, keywords, urgency (empty filter = everything)."""
-    f = partner.filters
-    if f.subjects and not ({s.code for s in story.subjects} | {s.name for s in story.subjects if s.name}) & set(f.subjects):
-        return False
-    if f.keywords and not {k.lower() for k in story.keywords} & {k.lower() for k in f.keywords}:
-        return False
-    if f.max_urgency is not None and story.urgency is not None and story.urgency > f.max_urgency:
-        return False
-    return True
-
-
 def publication_for(c: Container, article: LocalizedArticle, partner: PartnerConfig, story: Story) -> Publication:
     """Render one article in the partner's formats with the partner's credit template."""
     lines = credit_lines(
@@ -304,9 +292,10 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
     pictures: list[PictureFile] = []
     hrefs: dict[str, str] = {}
     photo_credits: dict[str, str] = {}
+    under_picture = photo_in_caption(partner.credit_template)
     for pic in article.pictures:
-        credit = photo_credit_line(pic, article.language)
-        if credit:
+        credit = photo_credit_line(pic, article.language) if under_picture else ""  # once, where the template says
+        if credit is not None:
             photo_credits[pic.id] = credit
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
@@ -368,7 +357,7 @@ def deliver(
     chosen = [c.settings.partner(p) for p in partners] if partners else c.settings.partners
     records = []
     for partner in chosen:
-        if not partner_accepts(partner, story):
+        if not partner.accepts(story):
             continue
         for lang in partner.languages:
             rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id,

@@ -69,7 +69,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
 
 
 def _runner() -> TaskRunner[PrefectFuture[Any]]:
-    """Stories run concurrently; KAWAT_WORKERS sets how many (engine limits still hold inside)."""
+    """Stories run concurrently; KAWAT_WORKERS sets how many (read once, when the flow is defined)."""
     runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
     # flow() types task_runner invariantly over the future type; a thread pool is a valid runner.
     return cast("TaskRunner[PrefectFuture[Any]]", runner)

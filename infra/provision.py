@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from adapters.config import PartnerConfig
 from adapters.errors import PermanentError, TransientError
-from flows.settings import PartnerConfig
 from infra.seaweed import S3Identity
 from newsroom.model import safe_id
 

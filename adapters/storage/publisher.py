@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
 from adapters.ledger import DeliveryLedger, DeliveryState, ObjectRecord
 from adapters.storage.store import PartnerStore, PreconditionFailed
-from flows.settings import PartnerConfig
 from newsroom import contract
 from newsroom.contract import FORMATS, Publication, sha256_hex
 from newsroom.model import safe_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from adapters.config import EngineConfig
 from adapters.errors import ConfigError
 from adapters.translate.base import Translator
 from adapters.translate.deepl import DeepLEngine
@@ -13,7 +14,6 @@ from adapters.translate.google import GoogleEngine
 from adapters.translate.libre import LibreEngine
 from adapters.translate.microsoft import MicrosoftEngine
 from adapters.translate.mymemory import MyMemoryEngine
-from flows.settings import EngineConfig
 
 __all__ = ["Translator", "build_translator"]
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import (
-    Column, DateTime, Engine, Integer, MetaData, String, Table, Text, and_, select, update,
+    BigInteger, Column, DateTime, Engine, Integer, MetaData, String, Table, Text, and_, select, update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +18,7 @@ articles = Table(
     metadata,
     Column("story_id", String(200), primary_key=True),
     Column("language", String(8), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("review", String(20), nullable=False),
     Column("engine", String(40), nullable=False),
     Column("glossary_version", String(40)),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import (
-    Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
+    BigInteger, Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
     and_, delete, insert, or_, select, update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -36,7 +36,7 @@ deliveries = Table(
     Column("partner", String(100), nullable=False),
     Column("story_id", String(200), nullable=False),
     Column("language", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("state", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
@@ -54,7 +54,7 @@ delivery_objects = Table(
     Column("partner", String(100), nullable=False),
     Column("story_id", String(200), nullable=False),
     Column("language", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("key", String(1024), nullable=False),
     Column("sha256", String(64), nullable=False),

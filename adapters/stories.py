@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from sqlalchemy import (
-    Boolean, Column, Engine, Float, Integer, MetaData, String, Table, Text, and_, func, select, update,
+    BigInteger, Boolean, Column, Engine, Float, Integer, MetaData, String, Table, Text, and_, func, select, update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -23,7 +23,7 @@ stories_table = Table(
     "wire_stories",
     metadata,
     Column("story_id", String(200), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("content_hash", String(64), nullable=False),
     Column("signal", String(20), nullable=False),
     Column("status", String(20), nullable=False),

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.numbers import format_decimal, get_currency_name
 
+from newsroom.agencies import agency_name
+from newsroom.datelines import city_of
 from newsroom.model import Dateline
 from newsroom.scan import digit_starts, finditer_at, literal_starts, with_leads
 from newsroom.spans import Span, apply_spans, merge_spans
@@ -465,37 +467,14 @@ def localize_text(text: str, source: str, target: str, ref: datetime | None, tz:
     return apply_spans(text, convention_spans(text, source, target, ref, tz))
 
 
-_PROVIDERS = {"afp.com": "AFP", "afp": "AFP", "ap.org": "AP", "reuters.com": "Reuters"}
-
-
-def _agency(provider: str | None) -> str | None:
-    if not provider:
-        return None
-    p = provider.strip().lower()
-    return _PROVIDERS.get(p) or p.split(".")[0].upper()
-
-
-_AGENCY_TAG = re.compile(r"\((?:[A-Z]{2,}|[A-Za-z]+\.com)\)")
-_CITY_END = re.compile(r"\s[-–—]\s?|\s[-–—]$|,")
-
-
-def _city(dateline: Dateline) -> str | None:
-    if dateline.city:
-        return dateline.city.strip()
-    text = _AGENCY_TAG.sub("", dateline.text)
-    text = _CITY_END.split(text.strip(), maxsplit=1)[0]
-    text = text.strip(" -–—")
-    return text or None
-
-
 def localize_dateline(dateline: Dateline | None, target: str, provider: str | None = None) -> str | None:
     """AFP's 'San Francisco, Nov 20, 2023 (AFP) -' -> 'SAN FRANCISCO -' (id) or 'SAN FRANCISCO (AFP) -' (en)."""
     if dateline is None:
         return None
-    city = _city(dateline)
+    city = city_of(dateline)
     if not city:
         return None
     if _lang(target) == "en":
-        agency = _agency(provider)
+        agency = agency_name(provider)
         return f"{city.upper()} ({agency}) -" if agency else f"{city.upper()} -"
     return f"{city.upper()} -"

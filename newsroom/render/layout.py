@@ -69,7 +69,7 @@ def body_parts(article: LocalizedArticle) -> list[tuple[BlockRole, str]]:
     return parts
 
 
-def agency_name(article: LocalizedArticle) -> str | None:
+def credited_agency(article: LocalizedArticle) -> str | None:
     """The wire agency: its credit, else the copyright holder."""
     for credit in article.credits:
         if credit.role == CreditRole.agency and clean(credit.name):
@@ -92,7 +92,7 @@ def authors(article: LocalizedArticle) -> list[str]:
     found = names(article, CreditRole.author)
     if found:
         return found
-    agency = agency_name(article)
+    agency = credited_agency(article)
     return [agency] if agency else []
 
 
@@ -125,7 +125,7 @@ def picture_credit(
         given = photo_credit.get(picture.id, photo_credit.get("*"))
         if given is not None and clean(given):
             return clean(given)
-    who = clean(picture.credit) or clean(picture.byline) or agency_name(article)
+    who = clean(picture.credit) or clean(picture.byline) or credited_agency(article)
     return credit_line(article.language, "photo", who) if who else ""
 
 

@@ -7,12 +7,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
-    and_, delete, insert, or_, select, update,
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Row,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.errors import TransientError
 
@@ -137,7 +155,7 @@ class DeliveryLedger:
         states = [s.value for s in RECLAIMABLE]
         if force:
             states += [DeliveryState.delivered.value, DeliveryState.superseded.value]
-        cond = deliveries.c.state.in_(states)
+        cond: ColumnElement[bool] = deliveries.c.state.in_(states)
         cond = cond | and_(deliveries.c.state == DeliveryState.pending, deliveries.c.updated_at < now - self.lease)
         with self.engine.begin() as conn:
             res = conn.execute(
@@ -214,7 +232,7 @@ class DeliveryLedger:
             row = conn.execute(select(deliveries).where(self._row(partner, story_id, language, version))).first()
         return self._to_row(row) if row else None
 
-    def list(
+    def rows(
         self, partner: str | None = None, state: str | DeliveryState | None = None, story_id: str | None = None,
         language: str | None = None,
     ) -> list[DeliveryRow]:
@@ -232,11 +250,11 @@ class DeliveryLedger:
             return [self._to_row(r) for r in conn.execute(q)]
 
     def failed(self, partner: str | None = None) -> list[DeliveryRow]:
-        return self.list(partner=partner, state=DeliveryState.failed)
+        return self.rows(partner=partner, state=DeliveryState.failed)
 
     def latest_delivered(self, partner: str, story_id: str, language: str) -> DeliveryRow | None:
         """The highest version partners hold for this story (None if never delivered)."""
-        rows = [r for r in self.list(partner=partner, story_id=story_id, language=language)
+        rows = [r for r in self.rows(partner=partner, story_id=story_id, language=language)
                 if r.state == DeliveryState.delivered]
         return rows[-1] if rows else None
 
@@ -307,7 +325,7 @@ class DeliveryLedger:
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod
-    def _row(partner: str, story_id: str, language: str, version: int):  # type: ignore[no-untyped-def]
+    def _row(partner: str, story_id: str, language: str, version: int) -> ColumnElement[bool]:
         return and_(deliveries.c.partner == partner, deliveries.c.story_id == story_id,
                     deliveries.c.language == language, deliveries.c.version == version)
 
@@ -330,7 +348,7 @@ class DeliveryLedger:
             conn.execute(q.values(state=state, updated_at=_now(), **values))
 
     @staticmethod
-    def _to_row(r) -> DeliveryRow:  # type: ignore[no-untyped-def]
+    def _to_row(r: Row[Any]) -> DeliveryRow:
         m = r._mapping
         return DeliveryRow(
             partner=m["partner"], story_id=m["story_id"], language=m["language"], version=m["version"],

@@ -5,11 +5,23 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, Engine, Float, Integer, MetaData, String, Table, Text, and_, func, select, update,
+    BigInteger,
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -64,7 +76,7 @@ def _ts(dt: datetime | None) -> float | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
 
 
@@ -141,7 +153,7 @@ class StoryStore:
                 return RecordOutcome("stale", sid, version, latest)
             row = {
                 "content_hash": digest, "signal": story.signal.value, "status": story.status.value,
-                "embargo_ts": _ts(story.embargoed), "recorded_ts": datetime.now(timezone.utc).timestamp(),
+                "embargo_ts": _ts(story.embargoed), "recorded_ts": datetime.now(UTC).timestamp(),
                 "body": story.model_dump_json(),
             }
             if stored is not None:

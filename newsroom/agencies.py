@@ -43,4 +43,6 @@ def agency_name(provider: str | None) -> str | None:
 
 def known_agency(name: str | None) -> bool:
     """True when `name` is an agency this table knows ("AFP", "Reuters", "dpa")."""
-    return bool(name) and name.strip().lower() in {k for k in _NAMES} | {v.lower() for v in _NAMES.values()}
+    if not name:
+        return False
+    return name.strip().lower() in set(_NAMES) | {v.lower() for v in _NAMES.values()}

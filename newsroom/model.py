@@ -237,3 +237,17 @@ def safe_id(value: str, max_len: int = 120) -> str:
 def story_key(provider: str, date_id: str, item_id: str) -> str:
     """The story id used in keys, ledgers and the UI: `afp.com-20231120-TX-PAR-WGF71`."""
     return "-".join(safe_id(p) for p in (provider, date_id, item_id) if p)
+
+
+def without_pictures(story: Story, refused: set[str]) -> Story:
+    """The story minus renditions whose file was refused, so partners never see a picture that is not there."""
+    if not refused:
+        return story
+
+    def keep(r: Rendition) -> bool:
+        return r.href.replace("\\", "/").rsplit("/", 1)[-1] not in refused and r.href not in refused
+
+    pictures = tuple(p.model_copy(update={"renditions": tuple(r for r in p.renditions if keep(r))})
+                     for p in story.pictures)
+    pictures = tuple(p for p in pictures if p.renditions)
+    return story if pictures == story.pictures else story.model_copy(update={"pictures": pictures})

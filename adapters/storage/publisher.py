@@ -7,18 +7,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
 from adapters.ledger import DeliveryLedger, DeliveryState, ObjectRecord
 from adapters.storage.store import PartnerStore, PreconditionFailed
-from flows.settings import PartnerConfig
 from newsroom import contract
 from newsroom.contract import FORMATS, Publication, sha256_hex
 from newsroom.model import safe_id
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 _KIND_ORDER = {"picture": 0, "version": 1, "latest": 2, "tombstone": 2}
 
@@ -88,7 +91,7 @@ class Publisher:
         self, partner: PartnerConfig, store: PartnerStore, pub: Publication, *, run_id: str, force: bool = False
     ) -> DeliveryOutcome:
         """Deliver one article version; unchanged re-deliveries write nothing, 4xx are not retried."""
-        base = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
+        base: dict[str, Any] = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
         if partner.languages and pub.language not in partner.languages:
             return DeliveryOutcome(**base, state="skipped", error=f"partner does not take {pub.language!r}")
         revoked, row = self.ledger.lookup(partner.id, pub.story_id, pub.language, pub.version)
@@ -133,7 +136,7 @@ class Publisher:
         run_id: str, reason: str,
     ) -> DeliveryOutcome:
         """Tombstone over latest, remove every body and picture of the story, append a kill feed line."""
-        base = dict(partner=partner.id, story_id=story_id, language=language, version=version)
+        base: dict[str, Any] = dict(partner=partner.id, story_id=story_id, language=language, version=version)
         tally = _Tally()
         try:
             latest, feed, tomb_sha = self._retrying(
@@ -151,14 +154,14 @@ class Publisher:
         """Compare the ledger's objects with the bucket listing; rewrite missing/changed ones, drop killed bodies."""
         report = ReconcileReport(partner=partner.id)
         root = contract.feed_prefix(partner.prefix).removesuffix(contract.FEED_DIR + "/")
-        present = set(self._retrying(lambda: list(store.list(root))))
+        present = set(self._retrying(lambda: list(store.keys(root))))
         records = sorted(self.ledger.objects(partner.id), key=lambda r: (_KIND_ORDER.get(r.kind, 9), r.key))
         killed_dirs: set[str] = set()
         for rec in records:
             report.checked += 1
             if rec.kind == "tombstone":
                 killed_dirs.add(rec.key.rsplit("/", 1)[0] + "/")
-            head = self._retrying(lambda: store.head(rec.key)) if rec.key in present else None
+            head = self._retrying(partial(store.head, rec.key)) if rec.key in present else None
             if head is not None and head.get("content-sha256", head.get("sha256")) == rec.sha256 \
                     and head.get("sha256") == rec.sha256:
                 continue
@@ -167,16 +170,16 @@ class Publisher:
                 report.unrepairable.append(rec.key)
                 continue
             meta = json.loads(rec.meta or "{}")
-            self._retrying(lambda: store.put(rec.key, data, rec.content_type, meta))
+            self._retrying(partial(store.put, rec.key, data, rec.content_type, meta))
             report.repaired.append(rec.key)
         for key in sorted(present):
             if contract.is_body_key(key) and any(key.startswith(d) for d in killed_dirs):
-                self._retrying(lambda: store.delete(key))
+                self._retrying(partial(store.delete, key))
                 report.removed.append(key)
         return report
 
     # -- internals ----------------------------------------------------------------------------
-    def _retrying(self, fn):  # type: ignore[no-untyped-def]
+    def _retrying(self, fn: Callable[[], _T]) -> _T:
         for attempt in Retrying(
             retry=retry_if_exception_type(TransientError),
             stop=stop_after_attempt(self.attempts),
@@ -294,7 +297,7 @@ class Publisher:
         feed_root, stamp = probe.rsplit("/", 4)[0], probe.rsplit("/", 1)[1].split("-", 1)[0]
         day = first.date()
         while day <= self.clock().date():
-            for key in store.list(f"{feed_root}/{day:%Y}/{day:%m}/{day:%d}/"):
+            for key in store.keys(f"{feed_root}/{day:%Y}/{day:%m}/{day:%d}/"):
                 if key.rsplit("/", 1)[1][: len(stamp)] < stamp:
                     continue
                 for line in (store.get(key) or b"").decode("utf-8", "replace").splitlines():
@@ -340,14 +343,14 @@ class Publisher:
             if f"/{contract.PICTURES_DIR}/" in key:
                 key = key.split(f"/{contract.PICTURES_DIR}/")[0] + "/x"
             dirs.add(key.rsplit("/", 1)[0] + "/")
-        for row in self.ledger.list(partner=partner.id, story_id=story_id, language=language):
+        for row in self.ledger.rows(partner=partner.id, story_id=story_id, language=language):
             if row.key:
                 dirs.add(row.key.rsplit("/", 1)[0] + "/")
         if not dirs:  # ledger lost or never written: find the story in the bucket itself
             root = contract.story_dir(partner.prefix, language, datetime(2000, 1, 1), story_id)
             lang_root = root.split("/2000/")[0] + "/"
             marker = f"/{safe_id(story_id)}/"
-            for key in store.list(lang_root):
+            for key in store.keys(lang_root):
                 if marker in key:
                     dirs.add(key.split(marker)[0] + marker)
         return dirs
@@ -385,7 +388,7 @@ class Publisher:
                               FORMATS["ninjs"][1], json.dumps(meta, sort_keys=True))], {tomb_sha: tomb})
         removed: list[str] = []
         for d in sorted(dirs):
-            for key in list(store.list(d)):
+            for key in list(store.keys(d)):
                 if contract.is_body_key(key):
                     store.delete(key)
                     tally.deleted += 1

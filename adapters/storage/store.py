@@ -10,8 +10,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from botocore.exceptions import (
-    BotoCoreError, ClientError, ConnectionError as BotoConnectionError, NoCredentialsError,
-    ParamValidationError, PartialCredentialsError,
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    ParamValidationError,
+    PartialCredentialsError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
 )
 
 from adapters.errors import PermanentError, TransientError
@@ -41,7 +47,7 @@ class PartnerStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
-    def list(self, prefix: str) -> Iterator[str]: ...
+    def keys(self, prefix: str) -> Iterator[str]: ...
 
 
 _TRANSIENT_CODES = {
@@ -132,7 +138,7 @@ class S3PartnerStore:
         except (ClientError, BotoCoreError) as exc:
             raise _map(exc, f"delete s3://{self.bucket}/{key}") from exc
 
-    def list(self, prefix: str) -> Iterator[str]:
+    def keys(self, prefix: str) -> Iterator[str]:
         try:
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
             for page in pages:
@@ -172,7 +178,7 @@ class MemoryPartnerStore:
                 raise PreconditionFailed(f"put memory://{self.bucket}/{key}: exists")
             self.objects[key] = StoredObject(bytes(data), content_type, {k.lower(): v for k, v in metadata.items()})
             self.puts.append(key)
-            return hashlib.md5(data).hexdigest()  # noqa: S324 - mimics S3's etag, not security
+            return hashlib.md5(data).hexdigest()
 
     def head(self, key: str) -> dict[str, str] | None:
         with self._lock:
@@ -180,7 +186,7 @@ class MemoryPartnerStore:
             obj = self.objects.get(key)
             if obj is None:
                 return None
-            return {**obj.metadata, "etag": hashlib.md5(obj.data).hexdigest(),  # noqa: S324
+            return {**obj.metadata, "etag": hashlib.md5(obj.data).hexdigest(),
                     "content-type": obj.content_type, "content-sha256": hashlib.sha256(obj.data).hexdigest()}
 
     def get(self, key: str) -> bytes | None:
@@ -195,7 +201,7 @@ class MemoryPartnerStore:
             self.objects.pop(key, None)
             self.deletes.append(key)
 
-    def list(self, prefix: str) -> Iterator[str]:
+    def keys(self, prefix: str) -> Iterator[str]:
         with self._lock:
             self._maybe_fail()
             keys = sorted(k for k in self.objects if k.startswith(prefix))

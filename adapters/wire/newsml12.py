@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from adapters.errors import WireError
@@ -12,8 +13,18 @@ from adapters.wire.ids import parse_item_id
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, clean_byline, drop_byline_paragraph, finish_blocks, html_to_blocks, language_tag,
-    looks_like_html, make_dateline, split_dateline_prefix, strip_leading_dateline, text_to_blocks,
+    blocks_from_xml,
+    clean,
+    clean_byline,
+    drop_byline_paragraph,
+    finish_blocks,
+    html_to_blocks,
+    language_tag,
+    looks_like_html,
+    make_dateline,
+    split_dateline_prefix,
+    strip_leading_dateline,
+    text_to_blocks,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, first_of, load_xml, text_of
 from newsroom.model import Block, Picture, Rendition, Story, Subject, safe_id
@@ -150,9 +161,9 @@ def _item(item: Element, source: str) -> Story | None:
                     city = city or value
         admin = child(comp, "AdministrativeMetadata")
         for party in descendants(child(admin, "Creator"), "Party"):
-            name = clean(_formal(party) or text_of(party))
-            if name and name not in creators:
-                creators.append(name)
+            who = clean(_formal(party) or text_of(party))
+            if who and who not in creators:
+                creators.append(who)
         rights = child(comp, "RightsMetadata")
         usage_terms = usage_terms or text_of(first(rights, "Limitations")) or text_of(first(rights, "UsageType"))
         if not language:
@@ -201,7 +212,7 @@ def _date_id(ident: Element, mgmt: Element | None, public_id: str | None) -> str
     return date_id_of(first)
 
 
-def _embargo(mgmt: Element | None):  # -> datetime | None
+def _embargo(mgmt: Element | None) -> datetime | None:
     """NewsML 1.2 holds copy with StatusWillChange (or an Embargoed status with a release time)."""
     will = child(mgmt, "StatusWillChange")
     when = parse_datetime(text_of(child(will, "DateAndTime")))

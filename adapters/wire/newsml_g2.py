@@ -12,8 +12,19 @@ from adapters.wire.ids import parse_item_id, provider_of
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, explicit_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, clean_byline, drop_byline_paragraph, finish_blocks, html_to_blocks, language_tag,
-    looks_like_html, make_dateline, nitf_byline, split_dateline_prefix, strip_leading_dateline, text_to_blocks,
+    blocks_from_xml,
+    clean,
+    clean_byline,
+    drop_byline_paragraph,
+    finish_blocks,
+    html_to_blocks,
+    language_tag,
+    looks_like_html,
+    make_dateline,
+    nitf_byline,
+    split_dateline_prefix,
+    strip_leading_dateline,
+    text_to_blocks,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first_of, load_xml, text_of
 from newsroom.agencies import agency_name
@@ -132,7 +143,8 @@ def _first_lang(elements: list[Element], prefer: str | None) -> str | None:
 def _headline(cmeta: Element | None, meta: Element | None) -> str | None:
     heads = children(cmeta, "headline")
     main = [h for h in heads if (attr(h, "role") or "main").split(":")[-1].lower() in {"main", "headline", "hld:main"}]
-    return clean(text_of((main or heads or [None])[0])) or clean(text_of(child(meta, "title")))
+    chosen = (main or heads)[0] if (main or heads) else None
+    return clean(text_of(chosen)) or clean(text_of(child(meta, "title")))
 
 
 def _ednote(meta: Element | None) -> str | None:

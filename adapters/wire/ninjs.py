@@ -14,8 +14,17 @@ from adapters.wire.ids import parse_item_id, provider_of
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    clean, clean_byline, drop_byline_paragraph, finish_blocks, html_to_blocks, language_tag, looks_like_html,
-    make_dateline, split_dateline_prefix, strip_leading_dateline, text_to_blocks,
+    clean,
+    clean_byline,
+    drop_byline_paragraph,
+    finish_blocks,
+    html_to_blocks,
+    language_tag,
+    looks_like_html,
+    make_dateline,
+    split_dateline_prefix,
+    strip_leading_dateline,
+    text_to_blocks,
 )
 from newsroom.agencies import agency_name
 from newsroom.model import Block, Picture, Rendition, Story, Subject
@@ -102,9 +111,9 @@ def _body(doc: dict) -> list[Block]:
     if isinstance(bodies, list):
         for b in bodies:
             if isinstance(b, dict) and isinstance(b.get("value"), str):
-                ctype = str(b.get("contenttype") or "")
-                marked = "html" in ctype.lower() or "xml" in ctype.lower() or looks_like_html(b["value"])
-                candidates.append((0 if marked else 2, b["value"], ctype))
+                declared = str(b.get("contenttype") or "")
+                marked = "html" in declared.lower() or "xml" in declared.lower() or looks_like_html(b["value"])
+                candidates.append((0 if marked else 2, b["value"], declared))
     for key in _MARKUP_KEYS:
         if isinstance(doc.get(key), str):
             candidates.append((0, doc[key], "text/html"))

@@ -12,8 +12,15 @@ from adapters.wire.dates import date_id_of, parse_datetime
 from adapters.wire.ids import parse_item_id
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, finish_blocks, is_signoff, language_tag, make_dateline, nitf_byline,
-    split_dateline_prefix, strip_leading_dateline,
+    blocks_from_xml,
+    clean,
+    finish_blocks,
+    is_signoff,
+    language_tag,
+    make_dateline,
+    nitf_byline,
+    split_dateline_prefix,
+    strip_leading_dateline,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
 from newsroom.model import Block, Story, Subject

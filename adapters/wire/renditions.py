@@ -25,13 +25,13 @@ def local_names(hrefs: list[str]) -> list[str]:
     depth = 1
     while depth < 6:
         owners: dict[str, set[str]] = {}
-        for name, href in zip(names, hrefs):
+        for name, href in zip(names, hrefs, strict=True):
             owners.setdefault(name, set()).add(href.strip())
         clashes = {n for n, owner in owners.items() if len(owner) > 1}
         if not clashes:
             break
         depth += 1
-        names = ["-".join(p[-depth:]) if n in clashes else n for p, n in zip(parts, names)]
+        names = ["-".join(p[-depth:]) if n in clashes else n for p, n in zip(parts, names, strict=True)]
     return names
 
 
@@ -53,7 +53,7 @@ def finish_renditions(found: list[tuple[str, Rendition]]) -> tuple[Rendition, ..
             by_href[key] = (href, rendition)
     names = local_names(order)
     out: list[Rendition] = []
-    for key, name in zip(order, names):
+    for key, name in zip(order, names, strict=True):
         rendition = by_href[key][1]
         role = rendition.role
         if any(r.role == role for r in out):

@@ -231,7 +231,7 @@ def split_indented(raw: str) -> list[str]:
     if base != 0 or not any(i >= 2 for i in indents):
         return [raw]
     paras: list[list[str]] = [[content[0]]]
-    for line, indent in zip(content[1:], indents):
+    for line, indent in zip(content[1:], indents, strict=True):
         if indent >= base + 2:
             paras.append([line])
         else:
@@ -254,7 +254,7 @@ def parse_html(markup: str) -> Element:
     """Feed HTML (CDATA bodies, ninjs body_html) sanitised by nh3, then parsed by lxml's HTML parser."""
     cleaned = sanitize_html(markup)
     root = lxml.html.fragment_fromstring(cleaned or "<p></p>", create_parent="div")
-    return root  # type: ignore[return-value]
+    return root
 
 
 def html_to_blocks(markup: str) -> list[Block]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+from newsroom.datelines import city_from_dateline
 from newsroom.model import BlockRole, CreditRole, LocalizedArticle, Picture, Rendition, Status
 from newsroom.render.labels import credit_line
 
@@ -37,13 +38,8 @@ def dateline_lead(dateline: str | None) -> str:
 
 
 def dateline_city(dateline: str | None) -> str | None:
-    """The place a dateline names ("San Francisco, Nov 20, 2023 (AFP) -" -> "San Francisco")."""
-    core = _TRAILING_SEPARATOR.sub("", _PARENTHESES.sub(" ", clean(dateline)))
-    city = clean(core.split(",")[0])
-    city = _TRAILING_SEPARATOR.sub("", city)
-    if not city or any(ch.isdigit() for ch in city):
-        return None
-    return city.title() if city.isupper() else city
+    """The place a rendered dateline names ("San Francisco, Nov 20, 2023 (AFP) -" -> "San Francisco")."""
+    return city_from_dateline(_PARENTHESES.sub(" ", clean(dateline)))
 
 
 def _already_led(core: str) -> re.Pattern[str]:
@@ -120,10 +116,13 @@ def caption(picture: Picture) -> str:
 def picture_credit(
     article: LocalizedArticle, picture: Picture, photo_credit: Mapping[str, str] | None = None
 ) -> str:
-    """`Foto: AFP`; `photo_credit` maps picture id (or `*`) to a ready line and wins when present."""
+    """`Foto: AFP`; `photo_credit` maps picture id (or `*`) to a ready line and wins when present.
+
+    An empty line means the partner's template credits the photo elsewhere (its closing block): none here.
+    """
     if photo_credit:
         given = photo_credit.get(picture.id, photo_credit.get("*"))
-        if given is not None and clean(given):
+        if given is not None:
             return clean(given)
     who = clean(picture.credit) or clean(picture.byline) or credited_agency(article)
     return credit_line(article.language, "photo", who) if who else ""

@@ -11,11 +11,11 @@ from newsroom.model import CreditRole, LocalizedArticle, Picture, Provenance, St
 from newsroom.ninjs_schema import NINJS_VERSION, SCHEMA_ID
 from newsroom.render.html_doc import html_body
 from newsroom.render.layout import (
-    credited_agency,
     authors,
     body_parts,
     caption,
     clean,
+    credited_agency,
     dateline_city,
     names,
     picture_credit,

@@ -11,7 +11,7 @@ import pytest
 from adapters.db import make_engine
 from adapters.ledger import DeliveryLedger, DeliveryState
 from tests.support.kawat_env import make_settings, partner_configs, provision_partners
-from tests.support.prefect_server import BIN, Proc, PrefectServer, describe_failure, kawat_toml, prefect_env
+from tests.support.prefect_server import BIN, PrefectServer, Proc, describe_failure, kawat_toml, prefect_env
 from tests.support.s3 import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]
@@ -51,7 +51,7 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     assert run["deployment_id"] == dep["id"]
 
     ledger = DeliveryLedger(make_engine(settings.db_url))
-    rows = ledger.list(partner=partner["id"])
+    rows = ledger.rows(partner=partner["id"])
     delivered = [r for r in rows if r.state == DeliveryState.delivered]
     assert delivered, f"nothing delivered: {rows}\n{serve.output()}"
     assert {r.language for r in delivered} == {"id"}

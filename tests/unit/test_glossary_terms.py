@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from glossary import (
-    Glossary, affected_by_change, has_errors, lint, load_glossary, read_csv, read_tbx, write_csv, write_tbx,
+    Glossary,
+    affected_by_change,
+    has_errors,
+    lint,
+    load_glossary,
+    read_csv,
+    read_tbx,
+    write_csv,
+    write_tbx,
 )
 from glossary.io import parse_csv_text
 

@@ -79,7 +79,7 @@ def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
     for v in (1, 2):
         assert ledger.claim("p", s, "id", v)
         ledger.mark_delivered("p", s, "id", v, key=f"k{v}", checksum=f"c{v}")
-    states = {r.version: r.state for r in ledger.list(partner="p", story_id=s)}
+    states = {r.version: r.state for r in ledger.rows(partner="p", story_id=s)}
     assert states == {1: DeliveryState.superseded, 2: DeliveryState.delivered}
     assert ledger.latest_delivered("p", s, "id").version == 2
     assert ledger.latest_delivered("other", s, "id") is None
@@ -99,9 +99,9 @@ def test_revoke_marks_every_version_and_blocks_redelivery(ledger: DeliveryLedger
     ledger.mark_delivered("p", s, "id", 1, key="k", checksum="c")
     ledger.mark_held("p", s, "en", 1, checksum="x")
     ledger.revoke("p", s, "id", 2, key="latest", checksum="t", reason="legal")
-    assert {r.state for r in ledger.list(partner="p", story_id=s, language="id")} == {DeliveryState.revoked}
+    assert {r.state for r in ledger.rows(partner="p", story_id=s, language="id")} == {DeliveryState.revoked}
     assert ledger.is_revoked("p", s, "id", 1) and not ledger.is_revoked("p", s, "en", 1)
-    assert ledger.list(partner="p", state="held", story_id=s)[0].language == "en"
+    assert ledger.rows(partner="p", state="held", story_id=s)[0].language == "en"
 
 
 def test_lookup_answers_is_revoked_and_get_in_one(ledger: DeliveryLedger) -> None:

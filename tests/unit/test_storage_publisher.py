@@ -86,9 +86,9 @@ def test_update_moves_latest_adds_feed_line_and_supersedes(publisher: Publisher)
     out = publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="r2")
     latest = json.loads(store.objects[contract.latest_key("kawat", "id", PUBLISHED, pub().story_id)].data)
     assert latest["headlines"][0]["value"] == "dua"
-    assert [(l["version"], l["pubstatus"]) for l in feed_lines(store)] == [(1, "usable"), (2, "usable")]
+    assert [(line["version"], line["pubstatus"]) for line in feed_lines(store)] == [(1, "usable"), (2, "usable")]
     assert out.key in store.objects and out.key.endswith("v2.json")
-    states = {r.version: r.state for r in publisher.ledger.list(partner="tempo")}
+    states = {r.version: r.state for r in publisher.ledger.rows(partner="tempo")}
     assert states == {1: DeliveryState.superseded, 2: DeliveryState.delivered}
 
 
@@ -115,7 +115,7 @@ def test_kill_leaves_tombstone_no_bodies_and_a_kill_line(publisher: Publisher) -
     tomb = json.loads(store.objects[out.key].data)
     assert tomb["pubstatus"] == "canceled" and "bodies" not in tomb and tomb["uri"] == "urn:test:" + pub().story_id + ":id"
     assert feed_lines(store)[-1]["pubstatus"] == "canceled"
-    assert {r.state for r in publisher.ledger.list(partner="tempo")} == {DeliveryState.revoked}
+    assert {r.state for r in publisher.ledger.rows(partner="tempo")} == {DeliveryState.revoked}
     # A killed story is not delivered again, and a second kill changes nothing.
     n = len(store.puts)
     assert publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="r4").state == "skipped"
@@ -129,7 +129,7 @@ def test_embargo_hold_writes_nothing_until_release(publisher: Publisher) -> None
     release = NOW + timedelta(hours=1)
     held = publisher.deliver(partner(), store, pub(embargoed=release), run_id="r1")
     assert held.state == "held" and store.objects == {}
-    assert publisher.ledger.list(partner="tempo", state="held")
+    assert publisher.ledger.rows(partner="tempo", state="held")
     clock.now = release + timedelta(seconds=1)
     out = publisher.deliver(partner(), store, pub(embargoed=release), run_id="r2")
     assert out.state == "delivered" and store.objects
@@ -190,7 +190,7 @@ def test_resumed_delivery_does_not_announce_a_change_twice(tmp_path) -> None:
     store = MemoryPartnerStore()
     first = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'a.db'}")), wait_initial=0, wait_max=0)
     assert first.deliver(partner(), store, pub(), run_id="crashed").state == "delivered"
-    feeds = [k for k in store.list("kawat/feed/")]
+    feeds = [k for k in store.keys("kawat/feed/")]
     assert len(feeds) == 1
 
     # The crashed run's ledger: the row is still `pending` (claimed, never marked delivered).
@@ -199,7 +199,7 @@ def test_resumed_delivery_does_not_announce_a_change_twice(tmp_path) -> None:
     assert ledger.claim("tempo", p.story_id, p.language, p.version)
     resumed = Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, p, run_id="rerun")
     assert resumed.state == "delivered" and resumed.objects_written == 0
-    assert [k for k in store.list("kawat/feed/")] == feeds, "the change was already announced"
+    assert [k for k in store.keys("kawat/feed/")] == feeds, "the change was already announced"
     assert ledger.get("tempo", p.story_id, p.language, p.version).state == DeliveryState.delivered
 
 
@@ -207,14 +207,14 @@ def test_resumed_delivery_announces_when_the_crash_came_before_the_feed(tmp_path
     store = MemoryPartnerStore()
     first = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'a.db'}")), wait_initial=0, wait_max=0)
     first.deliver(partner(), store, pub(), run_id="crashed")
-    for key in list(store.list("kawat/feed/")):
+    for key in list(store.keys("kawat/feed/")):
         store.delete(key)  # the objects landed, the feed put never happened
 
     ledger = DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'b.db'}"), lease=timedelta(0))
     p = pub()
     assert ledger.claim("tempo", p.story_id, p.language, p.version)
     Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, p, run_id="rerun")
-    (feed,) = list(store.list("kawat/feed/"))
+    (feed,) = list(store.keys("kawat/feed/"))
     assert json.loads(store.get(feed).decode().splitlines()[0])["story"] == p.story_id
 
 
@@ -233,7 +233,7 @@ def test_feed_put_whose_answer_is_lost_is_not_written_twice_on_retry(publisher) 
 
     store = LosesFeedAnswers()
     assert publisher.deliver(partner(), store, pub(), run_id="r").state == "delivered"
-    assert len(list(store.list("kawat/feed/"))) == 1
+    assert len(list(store.keys("kawat/feed/"))) == 1
 
 
 def test_a_delivery_that_runs_out_of_transient_retries_says_it_is_retryable(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def _pg_engine() -> Engine:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         return engine
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
 
 
@@ -91,7 +91,7 @@ def test_embargo_hold_and_release(store: StoryStore) -> None:
 def test_unheld_story_is_not_released(store: StoryStore) -> None:
     s = load("newsml12-embargoed.xml")
     store.record(s)
-    assert store.held_embargoes(datetime(2100, 1, 1, tzinfo=timezone.utc)) == []
+    assert store.held_embargoes(datetime(2100, 1, 1, tzinfo=UTC)) == []
 
 
 def test_concurrent_recorders_one_wins(store: StoryStore) -> None:

@@ -281,7 +281,7 @@ def test_corpus_file_parses_with_the_facts_right(corpus: Path, name: str) -> Non
     if e.embargo:
         assert s.embargoed is not None and s.embargoed.isoformat() == e.embargo
     assert len(s.pictures) == len(e.pictures)
-    for got, want in zip(s.pictures, e.pictures):
+    for got, want in zip(s.pictures, e.pictures, strict=True):
         if want.credit:
             assert got.credit == want.credit
         if want.byline:

@@ -55,10 +55,24 @@ def check_language(story: Story) -> Story:
     return story if r.source == story.language else story.model_copy(update={"language": r.source})
 
 
-def _already_have(c: Container, story: Story) -> bool:
-    """A re-sent identical revision: skip the (costly) language check, `record` will call it a duplicate."""
+def _as_held(c: Container, story: Story) -> Story | None:
+    """A re-sent identical revision as stored (with its detected language), skipping the costly check; else None."""
     held = c.stories.get(story.story_id, story.version)
-    return held is not None and held.content_hash == story.model_copy(update={"language": held.language}).content_hash
+    if held is None:
+        return None
+    same = story.model_copy(update={"language": held.language})
+    return same if same.content_hash == held.content_hash else None
+
+
+def far_embargo(story: Story, max_days: float, now: datetime) -> str | None:
+    """Why an embargo is refused: further ahead than any agency embargoes copy (a typo or a hostile date)."""
+    if story.embargoed is None or story.status == Status.canceled:
+        return None
+    when = story.embargoed if story.embargoed.tzinfo else story.embargoed.replace(tzinfo=UTC)
+    if (when - now).total_seconds() > max_days * 86400:
+        return (f"embargo {when:%Y-%m-%d %H:%M} UTC of {story.story_id} v{story.version} is more than "
+                f"{max_days:g} days ahead (max_embargo_days): held for an editor, not for ever")
+    return None
 
 
 def settle_resend(c: Container, source: WireSource, item: WireFile, digest: str | None = None) -> IngestResult | None:
@@ -83,22 +97,31 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
         return _quarantine(source, item, result, item.refused)
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
-        stories = [s if _already_have(c, s) else check_language(s) for s in stories]
+        stories = [_as_held(c, s) or check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
         return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))
+    now = now_utc()
+    too_far = next((why for s in stories if (why := far_embargo(s, c.settings.max_embargo_days, now))), None)
+    if too_far:
+        return _quarantine(source, item, result, too_far)
     for name, why in item.refused_attachments.items():
         log.warning("refused picture %s of %s: %s", name, result.file, why)
         result.refused.append((name, why))
     stories = [without_pictures(s, set(item.refused_attachments)) for s in stories]
+    conflicts: list[str] = []
     for story in stories:
-        for pic in story.pictures:
+        outcome = c.stories.record(story, source=result.file)
+        kind: str = outcome.kind
+        if kind == "conflict":  # never applied, never called unchanged: the file is quarantined below
+            conflicts.append(outcome.conflict_reason)
+            result.stories.append((story.story_id, story.version, kind))
+            continue
+        for pic in story.pictures:  # after recording: an impostor's pictures never replace the real ones
             for r in pic.renditions:
                 if r.href in item.attachments:
                     c.media.put(story.story_id, r.href, item.attachments[r.href])
-        outcome = c.stories.record(story)
-        kind: str = outcome.kind
         if kind == "stale":
-            log.warning("ignored %s v%s: an older revision than the one we hold", story.story_id, story.version)
+            log.info("%s v%s kept as history: a newer revision is already recorded", story.story_id, story.version)
         elif kind in ("new", "update") and story.embargoed and story.embargoed > now_utc() and story.status != Status.canceled:
             c.stories.mark_held(story.story_id, story.version)
             kind = "held"
@@ -108,6 +131,8 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
             # Recorded by a run that died before queueing it: this re-offered file finishes the job.
             kind = "recovered"
         result.stories.append((story.story_id, story.version, kind))
+    if conflicts:
+        return _quarantine(source, item, result, "; ".join(conflicts))
     c.stories.remember_file(digest, [(sid, ver) for sid, ver, _ in result.stories])
     source.mark_processed(item)
     return result
@@ -286,13 +311,15 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
         files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits).encode()
     return Publication(
         story_id=article.story_id, version=article.version, language=article.language,
-        pubstatus=article.status.value, published=published_at(story, article),
+        pubstatus=article.status.value, published=published_at(story, article, c.stories.folder_date(story.story_id)),
         files=files, pictures=tuple(pictures), embargoed=article.embargoed, signal=article.signal.value,
     )
 
 
-def published_at(story: Story, article: LocalizedArticle) -> datetime:
-    """The date folder for every version of a story: first publication, else the wire date id."""
+def published_at(story: Story, article: LocalizedArticle, fixed: datetime | None = None) -> datetime:
+    """The date folder for every version of a story: as fixed by its first recorded revision, else its own dates."""
+    if fixed is not None:
+        return fixed
     when = story.first_created or story.version_created
     if when is None:
         try:

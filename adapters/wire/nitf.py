@@ -49,7 +49,8 @@ def _provider(head: Element | None, docdata: Element | None, bhead: Element | No
                   attr(child(head, "pubdata"), "name"), text_of(child(bhead, "distributor")),
                   attr(child(docdata, "doc.rights"), "owner"), attr(child(docdata, "doc.rights"), "agent")):
         if value and value.strip():
-            return value.strip()
+            # A display name ("Agencia EFE") becomes a plain token, so the key stays readable
+            return re.sub(r"\s+", "-", value.strip().lower()) if " " in value.strip() else value.strip()
     return None
 
 

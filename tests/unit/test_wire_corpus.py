@@ -152,7 +152,7 @@ C = {
         byline="BERNARD CONDON", byline_title="AP Business Writer", agency="The Associated Press",
         dateline="NEW YORK", city="New York", absent=("(AP) —", "___", "CONDONAP")),
     "nitf-efe-es.xml": Expect(
-        story_id="Agencia-EFE-undated-22751909", language="en", headline="Honduran president announces Cabinet changes",
+        story_id="agencia-efe-undated-22751909", language="en", headline="Honduran president announces Cabinet changes",
         paragraphs=1, first="Test body.", byline=None, agency="Agencia EFE", city="Tegucigalpa", absent=("gr/bp",)),
     "nitf-pa1-latin1.xml": Expect(  # ISO-8859-1; all-capitals section labels are subheads
         story_id="PA-undated-af1f7ad5-5619-49de-84cc-2e608538c77fSSS-3-1", headline="PA SPORT TRIVIA (OCTOBER 14)",
@@ -164,7 +164,7 @@ C = {
         paragraphs=12, first="The main stories on ABC television's 1900 news:", last="5. The Syrian conflict report",
         byline="John Doe", agency="AAP", dateline="Sydney", city="Sydney", absent=("AAP RTV ar",)),
     "nitf-mapping-latin1.xml": Expect(  # declared ISO-8859-1 but written in UTF-8
-        story_id="ritzau.dk-undated-20160512-RTZ-8883-0", version=4, paragraphs=3,
+        story_id="ritzau.dk-undated-20160512-RTZ-8883-0--*"  # colons: a digest keeps it unique, version=4, paragraphs=3,
         first="En 41-årig mand, der onsdag blev anholdt", last="Det oplyser Københavns Vestegns Politi.",
         agency="Ritzau", city="København", signal=Signal.update, absent=("Ã¥", "/ritzau/:")),
     # --- ninjs ------------------------------------------------------------------------------------------
@@ -247,7 +247,9 @@ def test_corpus_file_parses_with_the_facts_right(corpus: Path, name: str) -> Non
     s = stories[0]
     paras = [b.text for b in s.body if b.role is BlockRole.paragraph]
     subs = tuple(b.text for b in s.body if b.role is BlockRole.subhead)
-    if e.story_id:
+    if e.story_id and e.story_id.endswith("*"):
+        assert s.story_id.startswith(e.story_id[:-1])
+    elif e.story_id:
         assert s.story_id == e.story_id
     if e.version is not None:
         assert s.version == e.version

@@ -164,7 +164,7 @@ C = {
         paragraphs=12, first="The main stories on ABC television's 1900 news:", last="5. The Syrian conflict report",
         byline="John Doe", agency="AAP", dateline="Sydney", city="Sydney", absent=("AAP RTV ar",)),
     "nitf-mapping-latin1.xml": Expect(  # declared ISO-8859-1 but written in UTF-8
-        story_id="ritzau.dk-undated-20160512-RTZ-8883-0--*"  # colons: a digest keeps it unique, version=4, paragraphs=3,
+        story_id="ritzau.dk-undated-20160512-RTZ-8883-0--*", version=4, paragraphs=3,  # colons: a digest keeps it unique
         first="En 41-årig mand, der onsdag blev anholdt", last="Det oplyser Københavns Vestegns Politi.",
         agency="Ritzau", city="København", signal=Signal.update, absent=("Ã¥", "/ritzau/:")),
     # --- ninjs ------------------------------------------------------------------------------------------

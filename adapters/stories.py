@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -78,6 +78,21 @@ def _ts(dt: datetime | None) -> float | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
+
+
+class StoryRepository(Protocol):
+    """The port: every revision of every story, the files already ingested, and embargo holds."""
+
+    def seen_file(self, digest: str) -> list[tuple[str, int]] | None: ...
+    def remember_file(self, digest: str, stories: list[tuple[str, int]]) -> None: ...
+    def record(self, story: Story) -> RecordOutcome: ...
+    def get(self, story_id: str, version: int | None = None) -> Story | None: ...
+    def versions(self, story_id: str) -> list[int]: ...
+    def latest_versions(self) -> dict[str, int]: ...
+    def mark_held(self, story_id: str, version: int) -> None: ...
+    def mark_released(self, story_id: str, version: int) -> None: ...
+    def held_embargoes(self, now: datetime) -> list[Story]: ...
+    def list_ids(self, limit: int = 100) -> list[str]: ...
 
 
 class StoryStore:
@@ -213,3 +228,76 @@ class StoryStore:
                                                           stories_table.c.story_id).limit(limit))
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(q)]
+
+
+@dataclass
+class _Held:
+    story: Story
+    held: bool = False
+    released: bool = False
+    recorded: int = 0
+
+
+class MemoryStoryStore:
+    """Fake for unit tests: the same outcomes as StoryStore (new, update, duplicate, stale), in a dict."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, int], _Held] = {}
+        self._files: dict[str, list[tuple[str, int]]] = {}
+        self._tick = 0
+
+    def seen_file(self, digest: str) -> list[tuple[str, int]] | None:
+        found = self._files.get(digest)
+        return list(found) if found is not None else None
+
+    def remember_file(self, digest: str, stories: list[tuple[str, int]]) -> None:
+        self._files.setdefault(digest, list(stories))
+
+    def record(self, story: Story) -> RecordOutcome:
+        sid, version = story.story_id, story.version
+        known = self.versions(sid)
+        latest = known[-1] if known else None
+        held = self._rows.get((sid, version))
+        if held is not None and held.story.content_hash == story.content_hash:
+            return RecordOutcome("duplicate", sid, version, latest)
+        if latest is not None and version < latest:
+            return RecordOutcome("stale", sid, version, latest)
+        self._tick += 1  # a changed copy of the same revision replaces it, keeping its hold (as StoryStore does)
+        self._rows[(sid, version)] = _Held(story, held=held.held if held else False, recorded=self._tick)
+        return RecordOutcome("new" if latest is None else "update", sid, version, latest)
+
+    def get(self, story_id: str, version: int | None = None) -> Story | None:
+        known = self.versions(story_id)
+        if version is None:
+            version = known[-1] if known else None
+        row = self._rows.get((story_id, version)) if version is not None else None
+        return row.story if row else None
+
+    def versions(self, story_id: str) -> list[int]:
+        return sorted(v for sid, v in self._rows if sid == story_id)
+
+    def latest_versions(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for sid, v in self._rows:
+            out[sid] = max(v, out.get(sid, v))
+        return out
+
+    def mark_held(self, story_id: str, version: int) -> None:
+        if (row := self._rows.get((story_id, version))) is not None:
+            row.held, row.released = True, False
+
+    def mark_released(self, story_id: str, version: int) -> None:
+        if (row := self._rows.get((story_id, version))) is not None:
+            row.released = True
+
+    def held_embargoes(self, now: datetime) -> list[Story]:
+        cutoff = _ts(now) or 0.0
+        due = [r.story for r in self._rows.values() if r.held and not r.released
+               and (_ts(r.story.embargoed) or cutoff + 1) <= cutoff]
+        return sorted(due, key=lambda s: (_ts(s.embargoed) or 0.0, s.story_id, s.version))
+
+    def list_ids(self, limit: int = 100) -> list[str]:
+        last: dict[str, int] = {}
+        for (sid, _v), row in self._rows.items():
+            last[sid] = max(row.recorded, last.get(sid, 0))
+        return sorted(last, key=lambda sid: (-last[sid], sid))[:limit]

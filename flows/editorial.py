@@ -8,9 +8,10 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger, tags
 from pydantic import Field
 
-from flows import report, steps
+from flows import report
 from flows.bootstrap import get_container
 from flows.tasks import deliver_task, kill_task, localize_task
+from services.localize import get_story
 
 StoryId = str
 Lang = Literal["en", "id"]
@@ -18,7 +19,7 @@ Lang = Literal["en", "id"]
 
 def _known_story(story_id: str) -> None:
     """Fail fast with a clear message before any work is scheduled."""
-    steps.get_story(get_container(), story_id)
+    get_story(get_container(), story_id)
 
 
 @flow(name="localize", validate_parameters=True)

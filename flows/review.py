@@ -9,10 +9,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.input import RunInput
 from pydantic import Field
 
-from flows import steps
 from flows.bootstrap import get_container
 from newsroom.model import ReviewState
-from newsroom.review import apply_decision, corrections, side_by_side
+from newsroom.review import side_by_side
+from services import review as reviewing
+from services.localize import get_story
 
 
 class ReviewDecision(RunInput):
@@ -25,34 +26,21 @@ class ReviewDecision(RunInput):
 
 
 def decide(story_id: str, language: str, answer: ReviewDecision) -> str:
-    """Apply the editor's answer: store the article, teach the TM, deliver when approved."""
-    c = get_container()
-    story = steps.get_story(c, story_id)
-    article = c.articles.get(story_id, language, story.version)
-    if article is None:
-        raise ValueError(f"no {language} article for {story_id}")
-    decided = apply_decision(
-        article, approve=answer.decision == "approve", headline=answer.headline,
+    """Apply the editor's answer (services.review.decide) and say in the run log what became of it."""
+    done = reviewing.decide(
+        get_container(), story_id, language, approve=answer.decision == "approve", headline=answer.headline,
         paragraph_index=answer.paragraph_index, paragraph_text=answer.paragraph_text,
     )
-    c.articles.save(decided)
-    pairs = corrections(article, decided, story)
-    if pairs:
-        c.tm.store(pairs, story.language, language, engine="human",
-                   glossary_version=article.provenance.glossary_version, origin="human")
-    if decided.review == ReviewState.ok:
-        records = steps.deliver(c, story_id, force=False, run_id="review")
-        if steps.requeue_retryable(c.work, story_id, story.version, records):
-            get_run_logger().warning("%s approved; a delivery failed transiently and is queued for the next run",
-                                     story_id)
-        return "approved"
-    return "rejected"
+    if done.requeued:
+        get_run_logger().warning("%s approved; a delivery failed transiently and is queued for the next run",
+                                 story_id)
+    return done.state
 
 
 def await_editor(story_id: str, language: str, timeout_minutes: int) -> str:
     """Publish the side-by-side artifact, pause this flow run for the editor's form, apply it."""
     c = get_container()
-    story = steps.get_story(c, story_id)
+    story = get_story(c, story_id)
     article = c.articles.get(story_id, language, story.version)
     if article is None or article.review != ReviewState.needs_review:
         return article.review.value if article else "missing"

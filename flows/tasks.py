@@ -1,4 +1,4 @@
-"""Prefect tasks: each body is one call into flows.steps, plus retries, tags and a readable name."""
+"""Prefect tasks: each body is one call into services/, plus retries, tags and a readable name."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from adapters.sources.base import WireFile
-from flows import progress, steps
+from flows import progress
 from flows.bootstrap import Container, get_container
 from newsroom.model import LocalizedArticle
+from services import deliver, ingest, kill, localize, process
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -31,7 +32,7 @@ def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
     source = c.source(source_name)
     fresh = []
     for item in source.poll(limit):
-        settled = steps.settle_resend(c, source, item)
+        settled = ingest.settle_resend(c, source, item)
         if settled is None:
             fresh.append(item)
         else:
@@ -49,7 +50,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
     """Ingest one file (bad files are quarantined inside), then localize and deliver the stories it changed."""
     c = get_container()
     _label_run("ingest", "localize", "deliver", *run_labels(c, engine))
-    r = steps.ingest_file(c, c.source(source_name), item)
+    r = ingest.ingest_file(c, c.source(source_name), item)
     progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
     if r.stories:
         ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
@@ -60,7 +61,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
         if kind not in wanted:
             continue
         try:
-            rows = _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
+            rows = _story_rows(process.process(c, story_id, engine=engine, run_id=run_id))
         except Exception as exc:  # the file is ingested; the story gets its own retried task
             out["retry"].append([story_id, f"{type(exc).__name__}: {exc}"])
             continue
@@ -75,8 +76,8 @@ def housekeeping() -> dict[str, list]:
     c = get_container()
     _label_run("ingest")
     return {
-        "released": steps.release_embargoes(c),
-        "glossary": steps.glossary_stale(c),
+        "released": ingest.release_embargoes(c),
+        "glossary": localize.glossary_stale(c),
         "unfinished": c.work.claim_due(c.settings.claim_stale_after),
     }
 
@@ -86,7 +87,7 @@ def housekeeping() -> dict[str, list]:
 def localize_task(story_id: str, target: str | None = None, engine: str | None = None,
                   force: bool = False) -> list[dict]:
     """Translate + localize + credit + QA one story (an engine chain retries inside the service)."""
-    articles = steps.localize(get_container(), story_id, target=target, engine=engine, force=force)
+    articles = localize.localize(get_container(), story_id, target=target, engine=engine, force=force)
     progress.report("localized", story_id)
     return [_article_row(a) for a in articles]
 
@@ -102,9 +103,9 @@ def _article_row(a: LocalizedArticle) -> dict[str, object]:
 @task(name="deliver", task_run_name=lambda: _name("deliver", "partner", "all-partners"), retries=2, retry_delay_seconds=10,
       cache_policy=NO_CACHE, tags=["deliver"])
 def deliver_task(story_id: str, partner: str | None = None, force: bool = False, run_id: str = "manual") -> list[dict]:
-    records = steps.deliver(get_container(), story_id, partners=[partner] if partner else None,
+    records = deliver.deliver(get_container(), story_id, partners=[partner] if partner else None,
                             force=force, run_id=run_id)
-    steps.raise_if_retryable(records)  # Prefect's retries take it from there; the UI shows why
+    deliver.raise_if_retryable(records)  # Prefect's retries take it from there; the UI shows why
     progress.report("delivered", story_id)
     return [r.__dict__ for r in records]
 
@@ -138,7 +139,7 @@ def _rename_run(name: str) -> None:
         ctx.task_run.name = name
 
 
-def _story_rows(p: steps.Processed) -> dict:
+def _story_rows(p: process.Processed) -> dict:
     """Report rows for one processed story (and a progress event for whoever watches)."""
     if p.error is not None:
         progress.report("failed", p.story_id)
@@ -155,12 +156,12 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
     """Localize then deliver one story in a single task: half the orchestration cost per story."""
     c = get_container()
     _label_run("localize", "deliver", *run_labels(c, engine))
-    return _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
+    return _story_rows(process.process(c, story_id, engine=engine, run_id=run_id))
 
 
 @task(name="kill", task_run_name="kill-{story_id}", retries=2, retry_delay_seconds=10,
       cache_policy=NO_CACHE, tags=["deliver", "kill"])
 def kill_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
-    records = steps.kill(get_container(), story_id, reason, run_id=run_id)
-    steps.raise_if_retryable(records)
+    records = kill.kill(get_container(), story_id, reason, run_id=run_id)
+    deliver.raise_if_retryable(records)
     return [r.__dict__ for r in records]

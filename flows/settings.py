@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     glossary_dir: Path | None = None
     glossary_gate: bool = True
     editor: str | None = None
+    timezone: str = "Asia/Jakarta"  # the desk's clock for stories whose dateline names no known city
     translator: str | None = None
     outlet: str = "Kawat"
     max_file_bytes: int = 5 * 1024 * 1024

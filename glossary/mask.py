@@ -127,10 +127,10 @@ def restore(translated: str, masked: Masked) -> Restored:
             starts = _token_starts(text)
         hits = _token_hits(_token_regex(tok), text, starts)
         if not hits:
-            problems.append(f"placeholder for {slot.original!r} lost")
+            problems.append(f"lost token: the placeholder for {slot.original!r} did not come back")
             continue
         if len(hits) > 1:
-            problems.append(f"placeholder for {slot.original!r} duplicated ({len(hits)}x)")
+            problems.append(f"duplicated token: the placeholder for {slot.original!r} came back {len(hits)}x")
         pieces: list[str] = []
         pos = 0
         for m in hits:
@@ -145,9 +145,23 @@ def restore(translated: str, masked: Masked) -> Restored:
         pieces.append(text[pos:])
         text = "".join(pieces)
         starts = None
+    text = _hyphenate_clitics(text, masked)
     for m in _leftover_iter(text):
-        problems.append(f"leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
+        problems.append(f"lost token: leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
     return Restored(text, tuple(problems))
+
+
+_CLITIC = r"(nya|lah|kah|pun)(?!\w)"
+
+
+def _hyphenate_clitics(text: str, masked: Masked) -> str:
+    """An engine glues a clitic to a restored name ("OpenAInya"): EYD V writes "OpenAI-nya"."""
+    for slot in masked.slots.values():
+        rep = slot.replacement
+        last = rep.split()[-1] if rep.split() else ""
+        if any(ch.isupper() for ch in last[1:]):
+            text = re.sub(rf"(?<!\w)({re.escape(rep)}){_CLITIC}", r"\1-\2", text)
+    return text
 
 
 def leftovers(text: str) -> list[str]:

@@ -14,6 +14,7 @@ _SUFFIX = {
     "en": r"(?:(?:e?s)?(?:['’]s?)?)",
     "id": r"(?:-?(?:nya|lah|kah|pun))?",
 }
+_NAME_CLITIC = r"(?:[-‐‑](?:nya|lah|kah|pun))?"
 _APOS = "['’]"
 _DASH = "[-‐‑–]"
 
@@ -35,7 +36,11 @@ class Match:
 
 
 def term_pattern(surface: str, language: str) -> str:
-    """Regex for one term: flexible whitespace, either apostrophe, inflected last word."""
+    """Regex for one term: flexible whitespace, either apostrophe, inflected last word.
+
+    Indonesian clitics join a common word directly ("dewan direksinya") but a name with a hyphen
+    ("OpenAI-nya", "BNPB-nya"): "OpenAInya" is not the name and fails verification.
+    """
     words = surface.split()
     parts: list[str] = []
     for i, word in enumerate(words):
@@ -49,7 +54,8 @@ def term_pattern(surface: str, language: str) -> str:
             parts.append(_escape(word))
     body = r"\s+".join(parts)
     if words and re.search(r"\w$", words[-1]):
-        body += _SUFFIX.get(language, "")
+        name = language == "id" and any(ch.isupper() for ch in words[-1][1:])  # OpenAI, ChatGPT, BNPB
+        body += _NAME_CLITIC if name else _SUFFIX.get(language, "")
     return body
 
 
@@ -80,9 +86,21 @@ _UNSEEN: _Group = (re.compile("(?!)"), ())  # memo sentinel, typed like a group 
 
 
 def _item_pattern(it: MatchItem, language: str) -> str:
-    """One term as a self-contained alternative: word-bounded, case-folded unless the entry says not."""
-    body = rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)"
-    return body if it.case_sensitive else f"(?i:{body})"
+    """One term as a self-contained alternative: word-bounded, case-folded unless the entry says not.
+
+    A case-sensitive entry still matches where case carries no meaning: a name of several words in
+    any case ("UN security council", "SECURITY COUNCIL"), a single word capitalised at a sentence
+    start ("Generative") or in an all-capitals headline ("CONGRESS").
+    """
+    if not it.case_sensitive or len(it.surface.split()) > 1:
+        return rf"(?i:(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w))"
+    forms = [it.surface]
+    if it.surface[:1].islower():
+        forms.append(it.surface[:1].upper() + it.surface[1:])
+    if len(it.surface) >= 3 and not it.surface.isupper():
+        forms.append(it.surface.upper())
+    alts = "|".join(term_pattern(f, language) for f in dict.fromkeys(forms))
+    return rf"(?<!\w)(?:{alts})(?!\w)"
 
 
 class Matcher:

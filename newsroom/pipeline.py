@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from newsroom.credits import build_credits, copyright_holder
-from newsroom.localize import convention_spans, localize_dateline
+from newsroom.localize import Mentions, convention_spans, dateline_city, localize_dateline, story_zone
 from newsroom.model import (
     Block,
     LocalizedArticle,
@@ -53,7 +53,7 @@ class LocalizeOptions:
     editor: str | None = None
     translator: str | None = None
     gate: bool = True
-    timezone: str | None = None
+    timezone: str | None = None  # the desk's clock for stories whose dateline names no known place
 
 
 def _blank(text: str, spans: Sequence) -> str:
@@ -61,6 +61,12 @@ def _blank(text: str, spans: Sequence) -> str:
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         text = text[: span.start] + " " + text[span.end :]
     return text
+
+
+def _title_case(headline: str) -> bool:
+    """A headline In Title Case (most longer words capitalised): restored terms must follow it."""
+    words = [w for w in headline.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _segments(story: Story) -> list[str]:
@@ -105,17 +111,26 @@ def localize_story(
     if story.status == Status.canceled:
         return tombstone_article(story, target, now=now)
     ref = story.version_created or story.first_created or now
+    zone = story_zone(dateline_city(story.dateline), story.provider, options.timezone)
     texts = _segments(story)
+    body_mentions = Mentions()  # the body dates a weekday once; a headline never, each caption on its own
+    scope = "\n".join(texts)  # sense words ("Washington", "earthquake") count anywhere in the story
+    title = _title_case(story.headline)
     masked = []
     checked = []  # source text as verify() should see it: convention spans carry their own rendering
-    for text in texts:
+    for index, text in enumerate(texts):
         if source == target:  # the original language: nothing to protect, nothing to translate
             masked.append(protect(text, []))
             checked.append(text)
             continue
         # Tokens restart per segment so an unchanged paragraph masks identically in every revision (TM hits).
-        conventions = convention_spans(text, source, target, ref, options.timezone)
-        terms = [] if native_glossary else glossary.find(text, source, target)
+        in_body = 0 < index <= len(story.body)
+        conventions = convention_spans(text, source, target, ref, zone, headline=index == 0,
+                                       mentions=body_mentions if in_body else None)
+        terms = [] if native_glossary else glossary.find(
+            text, source, target, scope=scope, title=index == 0 and title,
+            introduced=body_mentions.introduced if in_body else set(),
+        )
         spans = merge_spans(conventions, terms)
         masked.append(protect(text, spans))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
@@ -129,7 +144,7 @@ def localize_story(
         restored = restore(translated, masked[i])
         out[i] = restored.text
         problems.extend(restored.problems)
-    term_checks, verify_problems = verify(checked, out, source, target, glossary)
+    term_checks, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
     problems.extend(verify_problems)
 
     headline, body_texts = out[0], out[1 : 1 + len(story.body)]
@@ -145,7 +160,7 @@ def localize_story(
     if check_language is not None and not dry_run and body:
         lang_problem = check_language(" ".join(b.text for b in body)[:1200], target)  # a sample is as sure
         if lang_problem:
-            problems.append(lang_problem)
+            problems.append(f"language: {lang_problem}")
             review = ReviewState.failed
         else:
             detected = target

@@ -70,7 +70,7 @@ def _identity_article(story: Story, now: datetime, c: Context) -> LocalizedArtic
 def _options(c: Context) -> LocalizeOptions:
     """The newsroom conventions this deployment signs with (editor, translator, glossary gate)."""
     s = c.settings
-    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
+    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate, timezone=s.timezone)
 
 
 def translate_story(c: Context, story: Story, target: str, engine: str | None = None) -> LocalizedArticle:

@@ -63,7 +63,7 @@ def test_times_into_indonesian(text: str, tz: str | None, expected: str) -> None
     ("5,08 juta orang", "5.08 million orang"),
     ("1.500 tentara", "1,500 tentara"),
     ("naik 0,05 persen", "naik 0.05 percent"),
-    ("Rp15.984", "Rp15,984"),
+    ("Rp15.984", "15,984 rupiah"),  # AFP: the amount, then "rupiah"
     ("2 miliar euro", "2 billion euros"),
     ("20 November 2023", "November 20, 2023"),
     ("1 Januari", "January 1"),

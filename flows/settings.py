@@ -40,11 +40,17 @@ class Settings(BaseSettings):
     fallback_engines: list[str] = Field(default_factory=list)
     glossary_dir: Path | None = None
     glossary_gate: bool = True
-    editor: str | None = None
+    editor: str | dict[str, str] | None = None  # one name, or one per article language {id = …, en = …}
     timezone: str = "Asia/Jakarta"  # the desk's clock for stories whose dateline names no known city
     translator: str | None = None
     outlet: str = "Kawat"
     max_file_bytes: int = 5 * 1024 * 1024
+    # Bounds on one wire file, so memory stays proportional to real content (each refusal names its cap).
+    max_paragraphs: int = Field(2000, ge=1)  # body blocks per story
+    max_stories_per_file: int = Field(100, ge=1)
+    max_field_chars: int = Field(20_000, ge=100)  # characters in any one text field (headline, paragraph…)
+    max_markup_nodes: int = Field(100_000, ge=100)  # XML elements / JSON values in one file, checked before parsing
+    max_embargo_days: float = Field(30.0, gt=0)  # an embargo further ahead is refused with its reason
     allow_dry_run: bool = False
     claim_stale_after: float = 300.0  # seconds before a crashed run's claimed files/stories are retaken
 

@@ -50,7 +50,7 @@ LanguageCheckFn = Callable[[str, str], "str | None"]
 class LocalizeOptions:
     """Editorial settings that shape an article but are not part of the story."""
 
-    editor: str | None = None
+    editor: str | Mapping[str, str] | None = None  # one name, or one per language ({"id": …, "en": …})
     translator: str | None = None
     gate: bool = True
     timezone: str | None = None  # the desk's clock for stories whose dateline names no known place
@@ -170,7 +170,7 @@ def localize_story(
     machine = result.engine not in ("original", "human")
     credits = build_credits(
         story, editor=options.editor, translator=options.translator, engine=result.engine,
-        machine_translated=machine,
+        machine_translated=machine, language=target,
     )
     ednote = None
     if dry_run:

@@ -12,7 +12,7 @@ from adapters.config import PartnerConfig
 from adapters.errors import KawatError, TransientError
 from adapters.worklog import WorkLog
 from newsroom.contract import PictureFile, Publication
-from newsroom.credits import credit_lines, photo_credit_line
+from newsroom.credits import credit_lines, photo_credit_line, photo_in_caption
 from newsroom.model import LocalizedArticle, ReviewState, Status, Story
 from newsroom.render import to_html, to_ninjs, to_text
 from services.localize import get_story
@@ -108,9 +108,10 @@ def publication_for(c: Context, article: LocalizedArticle, partner: PartnerConfi
     pictures: list[PictureFile] = []
     hrefs: dict[str, str] = {}
     photo_credits: dict[str, str] = {}
+    under_picture = photo_in_caption(partner.credit_template)
     for pic in article.pictures:
-        credit = photo_credit_line(pic, article.language)
-        if credit:
+        credit = photo_credit_line(pic, article.language) if under_picture else ""  # once, where the template says
+        if credit is not None:
             photo_credits[pic.id] = credit
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
@@ -126,13 +127,15 @@ def publication_for(c: Context, article: LocalizedArticle, partner: PartnerConfi
         files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits).encode()
     return Publication(
         story_id=article.story_id, version=article.version, language=article.language,
-        pubstatus=article.status.value, published=published_at(story, article),
+        pubstatus=article.status.value, published=published_at(story, article, c.stories.folder_date(story.story_id)),
         files=files, pictures=tuple(pictures), embargoed=article.embargoed, signal=article.signal.value,
     )
 
 
-def published_at(story: Story, article: LocalizedArticle) -> datetime:
-    """The date folder for every version of a story: first publication, else the wire date id."""
+def published_at(story: Story, article: LocalizedArticle, fixed: datetime | None = None) -> datetime:
+    """The date folder for every version of a story: as fixed by its first recorded revision, else its own dates."""
+    if fixed is not None:
+        return fixed
     when = story.first_created or story.version_created
     if when is None:
         try:

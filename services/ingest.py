@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from adapters.errors import PermanentError, WireError
 from adapters.language import route
@@ -38,10 +38,24 @@ def check_language(story: Story) -> Story:
     return story if r.source == story.language else story.model_copy(update={"language": r.source})
 
 
-def _already_have(c: Context, story: Story) -> bool:
-    """A re-sent identical revision: skip the (costly) language check, `record` will call it a duplicate."""
+def _as_held(c: Context, story: Story) -> Story | None:
+    """A re-sent identical revision as stored (with its detected language), skipping the costly check; else None."""
     held = c.stories.get(story.story_id, story.version)
-    return held is not None and held.content_hash == story.model_copy(update={"language": held.language}).content_hash
+    if held is None:
+        return None
+    same = story.model_copy(update={"language": held.language})
+    return same if same.content_hash == held.content_hash else None
+
+
+def far_embargo(story: Story, max_days: float, now: datetime) -> str | None:
+    """Why an embargo is refused: further ahead than any agency embargoes copy (a typo or a hostile date)."""
+    if story.embargoed is None or story.status == Status.canceled:
+        return None
+    when = story.embargoed if story.embargoed.tzinfo else story.embargoed.replace(tzinfo=UTC)
+    if (when - now).total_seconds() > max_days * 86400:
+        return (f"embargo {when:%Y-%m-%d %H:%M} UTC of {story.story_id} v{story.version} is more than "
+                f"{max_days:g} days ahead (max_embargo_days): held for an editor, not for ever")
+    return None
 
 
 def settle_resend(c: Context, source: WireSource, item: WireFile, digest: str | None = None) -> IngestResult | None:
@@ -66,22 +80,31 @@ def ingest_file(c: Context, source: WireSource, item: WireFile) -> IngestResult:
         return _quarantine(source, item, result, item.refused)
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
-        stories = [s if _already_have(c, s) else check_language(s) for s in stories]
+        stories = [_as_held(c, s) or check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
         return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))
+    now = c.clock()
+    too_far = next((why for s in stories if (why := far_embargo(s, c.settings.max_embargo_days, now))), None)
+    if too_far:
+        return _quarantine(source, item, result, too_far)
     for name, why in item.refused_attachments.items():
         log.warning("refused picture %s of %s: %s", name, result.file, why)
         result.refused.append((name, why))
     stories = [without_pictures(s, set(item.refused_attachments)) for s in stories]
+    conflicts: list[str] = []
     for story in stories:
-        for pic in story.pictures:
+        outcome = c.stories.record(story, source=result.file)
+        kind: str = outcome.kind
+        if kind == "conflict":  # never applied, never called unchanged: the file is quarantined below
+            conflicts.append(outcome.conflict_reason)
+            result.stories.append((story.story_id, story.version, kind))
+            continue
+        for pic in story.pictures:  # after recording: an impostor's pictures never replace the real ones
             for r in pic.renditions:
                 if r.href in item.attachments:
                     c.media.put(story.story_id, r.href, item.attachments[r.href])
-        outcome = c.stories.record(story)
-        kind: str = outcome.kind
         if kind == "stale":
-            log.warning("ignored %s v%s: an older revision than the one we hold", story.story_id, story.version)
+            log.info("%s v%s kept as history: a newer revision is already recorded", story.story_id, story.version)
         elif kind in ("new", "update") and story.embargoed and story.embargoed > c.clock() and story.status != Status.canceled:
             c.stories.mark_held(story.story_id, story.version)
             kind = "held"
@@ -91,6 +114,8 @@ def ingest_file(c: Context, source: WireSource, item: WireFile) -> IngestResult:
             # Recorded by a run that died before queueing it: this re-offered file finishes the job.
             kind = "recovered"
         result.stories.append((story.story_id, story.version, kind))
+    if conflicts:
+        return _quarantine(source, item, result, "; ".join(conflicts))
     c.stories.remember_file(digest, [(sid, ver) for sid, ver, _ in result.stories])
     source.mark_processed(item)
     return result

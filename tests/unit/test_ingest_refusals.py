@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.sources.folder import FolderSource
+from adapters.wire import parse_wire
 from flows.bootstrap import Container, bootstrap
 from flows.settings import Settings
 from services.ingest import ingest_file
@@ -59,3 +60,47 @@ def test_fifo_story_is_quarantined_with_its_reason(tmp_path: Path, c: Container)
     result = ingest_file(c, src, item)
     assert result.error and "FIFO" in result.error and result.stories == []
     assert "FIFO" in (inbox / "quarantine" / "hang.xml.reason.txt").read_text()
+
+
+def _drop(inbox: Path, name: str, data: bytes) -> None:
+    inbox.mkdir(exist_ok=True)
+    (inbox / name).write_bytes(data)
+
+
+def test_same_revision_with_other_content_is_quarantined_as_a_conflict(tmp_path: Path, c: Container) -> None:
+    inbox = tmp_path / "inbox"
+    real = (FIX / "newsml12-text-rev1.xml").read_bytes()
+    impostor = real.replace(b"<HeadLine>", b"<HeadLine>Impostor says: ", 1)
+    assert impostor != real
+    src = FolderSource(inbox)
+    _drop(inbox, "real.xml", real)
+    (item,) = src.poll()
+    (sid, version, kind), = ingest_file(c, src, item).stories
+    assert kind == "new"
+    stored = c.stories.get(sid, version)
+    _drop(inbox, "impostor.xml", impostor)
+    (item,) = src.poll()
+    result = ingest_file(c, src, item)
+    assert result.stories == [(sid, version, "conflict")]  # never a silent "duplicate"/"unchanged"
+    assert result.error and "conflict" in result.error and stored is not None
+    assert stored.content_hash in result.error  # both digests named
+    assert c.stories.get(sid, version) == stored  # the impostor's text is never stored under the real id
+    reason = (inbox / "quarantine" / "impostor.xml.reason.txt").read_text()
+    assert stored.content_hash in reason
+    (row,) = c.stories.conflicts()
+    assert (row.story_id, row.stored_hash, row.source) == (sid, stored.content_hash, "drop/impostor.xml")
+    assert c.work.pending() == [(sid, version)]  # only the real revision is queued
+
+
+def test_far_future_embargo_is_refused_with_its_reason(tmp_path: Path, c: Container) -> None:
+    inbox = tmp_path / "inbox"
+    data = (FIX / "newsml12-embargoed.xml").read_bytes()
+    story = parse_wire(data, "e.xml")[0]
+    assert story.embargoed is not None
+    year = f"{story.embargoed:%Y}".encode()
+    _drop(inbox, "e.xml", data.replace(year, b"9999"))
+    src = FolderSource(inbox)
+    (item,) = src.poll()
+    result = ingest_file(c, src, item)
+    assert result.error and "9999-" in result.error and "max_embargo_days" in result.error
+    assert c.stories.held() == [] and result.stories == []

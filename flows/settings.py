@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.config import (
@@ -23,9 +23,24 @@ from adapters.errors import ConfigError
 
 # The sections are re-exported: `flows.settings` stays the one place a flow or a test takes config from.
 __all__ = [
-    "Credentials", "EngineConfig", "Format", "PartnerConfig", "PartnerFilters", "Settings", "SourceConfig",
+    "AlertsConfig", "Credentials", "EngineConfig", "Format", "PartnerConfig", "PartnerFilters", "Settings", "SourceConfig",
     "StorageConfig", "load_settings",
 ]
+
+
+class AlertsConfig(BaseModel):
+    """Where Prefect automations send alerts: a notification block the operator made (UI → Blocks).
+
+    `notify` is `<block-type-slug>/<block-name>`, e.g. `slack-webhook/newsroom-desk`,
+    `custom-webhook/kawat-alerts` or `email/desk` (prefect-email): the block holds the secret URL or
+    password, never kawat.toml. Only flows use it (automations are Prefect's), so it lives here.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    notify: str | None = None
+    review_paused_minutes: int = Field(60, ge=1)
+    enabled: bool = True
 
 
 class Settings(BaseSettings):
@@ -58,6 +73,7 @@ class Settings(BaseSettings):
     engines: dict[str, EngineConfig] = Field(default_factory=dict)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     partners: list[PartnerConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
     @property
     def db_url(self) -> str:
@@ -81,7 +97,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
     merged: dict[str, Any] = dict(data.get("kawat", {}))
-    for key in ("sources", "engines", "storage", "partners"):
+    for key in ("sources", "engines", "storage", "partners", "alerts"):
         if key in data:
             merged[key] = data[key]
     # Explicit KAWAT_* environment variables win over the file.

@@ -238,6 +238,13 @@ class Glossary:
             if start < taken:
                 continue
             entry = self.entries[i]
+            if entry.domain == "geo" and _inside_name(text, start):
+                continue  # "National Electric Vehicle Sweden" is a company, not the country
+            if source == "en" and (poss := _POSSESSIVE_END.search(matched)) and not _POSSESSIVE_END.search(
+                    self.entries[i].preferred("en") or ""):
+                # The possessive stays for the engine: "Hamas' political wing" -> "sayap politik Hamas".
+                end -= len(poss.group())
+                matched = matched[: len(matched) - len(poss.group())]
             kind = "keep" if entry.type == "keep" else "term"
             unit = self._acronym_unit(entry, text, matched, end, source, target, seen)
             replacement: str
@@ -282,6 +289,22 @@ class Glossary:
             seen.add(matched)
             return f"{full} ({matched})", end
         return None
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_NAME_RUN = re.compile(r"((?:[A-Z][\w&.-]*\s+){2,})$")
+_NOT_NAME = {"the", "a", "an", "in", "on", "at", "of", "for", "from", "to", "and", "but", "as", "by", "with", "said",
+             "says", "di", "ke", "dari", "dan", "yang", "untuk", "pada", "oleh", "kata", "menurut", "president",
+             "prime", "minister", "king", "queen", "presiden", "perdana", "menteri", "raja", "ratu"}
+
+
+def _inside_name(text: str, start: int) -> bool:
+    """Two or more capitalised words right before a place name make it part of a name."""
+    m = _NAME_RUN.search(text[:start])
+    if not m:
+        return False
+    words = m.group(1).split()
+    return not any(w.lower().strip(".,") in _NOT_NAME for w in words[-2:])
 
 
 _PAREN = re.compile(r"\s*\(([^()]{2,80})\)")

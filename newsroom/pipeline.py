@@ -54,6 +54,9 @@ class LocalizeOptions:
     translator: str | None = None
     gate: bool = True
     timezone: str | None = None  # the desk's clock for stories whose dateline names no known place
+    # How terms reach the engine: "merge" (adjacent terms as one token in target order, measured best
+    # in bench/masking.py), "tokens" (one opaque token each) or "inject" (target text for the engine to place).
+    masking: str = "merge"
 
 
 def _blank(text: str, spans: Sequence) -> str:
@@ -106,6 +109,7 @@ def localize_story(
 ) -> LocalizedArticle:
     """Translate and localize one story; QA decides whether it is deliverable or held for review."""
     from glossary.mask import protect, restore
+    from glossary.units import merge_adjacent, order_risks
     from glossary.verify import verify
 
     if story.status == Status.canceled:
@@ -117,6 +121,7 @@ def localize_story(
     scope = "\n".join(texts)  # sense words ("Washington", "earthquake") count anywhere in the story
     title = _title_case(story.headline)
     masked = []
+    risks: dict[int, list[str]] = {}  # per segment: adjacent terms the engine may leave in source order
     checked = []  # source text as verify() should see it: convention spans carry their own rendering
     for index, text in enumerate(texts):
         if source == target:  # the original language: nothing to protect, nothing to translate
@@ -132,7 +137,14 @@ def localize_story(
             introduced=body_mentions.introduced if in_body else set(),
         )
         spans = merge_spans(conventions, terms)
-        masked.append(protect(text, spans))
+        if options.masking == "merge":
+            units = merge_adjacent(text, spans, source, target, glossary)
+            spans = units.spans
+            risks[index] = units.risks
+        elif options.masking == "tokens":
+            risks[index] = order_risks(text, spans)
+        inline = frozenset({"term", "keep"}) if options.masking == "inject" else frozenset()
+        masked.append(protect(text, spans, inline=inline))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
     # An editor's post-edit of the exact segment wins over any engine (TMX imports, review corrections).
     human = dict(recall(texts, source, target)) if recall and source != target else {}
@@ -144,6 +156,7 @@ def localize_story(
         restored = restore(translated, masked[i])
         out[i] = restored.text
         problems.extend(restored.problems)
+        problems.extend(risks.get(i, ()))
     term_checks, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
     problems.extend(verify_problems)
 

@@ -38,16 +38,23 @@ def sane_id(value: str | None, source: str, what: str) -> str:
     return sane
 
 
+MAX_VERSION = 2**63 - 1  # the largest version a 64-bit database column holds
+
+
 def version_of(value: object, source: str, default: int = 1) -> int:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """The agency's revision number as sent: 0..2^63-1 (Reuters sends 978556838, AP Media sends 0)."""
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
         return default
-    try:
-        number = int(str(value).strip())
-    except ValueError as exc:
-        raise WireError(source, f"revision {str(value)[:20]!r} is not a number") from exc
-    if number < 0 or number > 1_000_000:
-        raise WireError(source, f"revision {number} out of range")
-    return max(number, 1)
+    text = str(value).strip()
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise WireError(source, f"revision {text[:24]!r} is not a whole number")
+        text = str(int(value))
+    if not text.isascii() or not text.lstrip("+").isdigit():
+        raise WireError(source, f"revision {text[:24]!r} is not a whole number")
+    if len(text) > 20 or int(text) > MAX_VERSION:
+        raise WireError(source, f"revision {text[:24]} is larger than 2^63-1")
+    return int(text)
 
 
 def build_story(source: str, **fields: Any) -> Story:

@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from flows.terminal import ConfigOpt, console, container, out, quiet_prefect, run_syndicate, summary_table
+from flows.terminal import (
+    ConfigOpt,
+    console,
+    container,
+    flow_result,
+    out,
+    quiet_prefect,
+    run_syndicate,
+    summary_table,
+)
 
 
 def inspect(files: list[Path] = typer.Argument(..., help="Wire files (any supported format)")) -> None:
@@ -100,15 +110,25 @@ def rerun(
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force)))
+        state: Any = rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)
 
 
-def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config: Path | None = ConfigOpt) -> None:
-    """Withdraw a story from every partner now (runs the `kill` flow)."""
+def kill_cmd(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why (at least 3 characters; partners read it)"),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask to type the story id again"),
+    config: Path | None = ConfigOpt,
+) -> None:
+    """Withdraw a story from every partner now (runs the `kill` flow); asks to confirm with the story id."""
+    confirm = story_id if yes else typer.prompt(f"Type {story_id} to withdraw it from every partner")
     quiet_prefect()
     container(config)
     from flows.editorial import kill
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(kill(story_id=story_id, reason=reason)))
+        state: Any = kill(story_id=story_id, reason=reason, confirm=confirm, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)

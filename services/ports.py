@@ -17,6 +17,7 @@ from adapters.stories import StoryRepository
 from adapters.tm import TranslationMemory
 from adapters.translate.base import GlossaryPairs
 from adapters.translate.service import TranslationResult
+from adapters.wire.limits import WireLimits
 from adapters.worklog import WorkLog
 from glossary import Glossary
 from newsroom.contract import Publication
@@ -55,6 +56,7 @@ class ServiceSettings(Protocol):
     def max_embargo_days(self) -> float: ...
 
     def partner(self, partner_id: str) -> PartnerConfig: ...
+    def wire_limits(self) -> WireLimits: ...
 
 
 class Translation(Protocol):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from adapters.errors import WireError
+from adapters.wire.limits import check_fields, current
 from newsroom.hygiene import has_zero_width
 from newsroom.model import DIGEST_SEP, Status, Story, digested_id, is_safe_id
 
 log = logging.getLogger(__name__)
+_EARLIEST = 1900  # year: an older date is a placeholder (0001-01-01) or corruption, not a wire story
 
 
 def sane_id(value: str | None, source: str, what: str) -> str:
@@ -71,6 +74,11 @@ def build_story(source: str, **fields: Any) -> Story:
     if not fields.get("language"):
         fields["language"] = "und"  # undeclared (BCP 47): language routing detects it from the body
     fields = {k: v for k, v in fields.items() if v is not None or k in {"embargoed"}}
+    check_fields(fields, source, current())
+    for name in ("first_created", "version_created", "embargoed"):
+        when = fields.get(name)
+        if isinstance(when, datetime) and when.year < _EARLIEST:
+            raise WireError(source, f"{name} {when.date().isoformat()} is not a plausible date for wire copy")
     try:
         return Story(**fields)
     except ValidationError as exc:

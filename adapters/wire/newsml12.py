@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
-from adapters.wire.ids import parse_item_id
+from adapters.wire.ids import parse_item_id, revision_from_time
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
@@ -104,12 +104,15 @@ def _item(item: Element, source: str) -> Story | None:
     public_id = text_of(child(ident, "PublicIdentifier"))
     mgmt = child(item, "NewsManagement")
     provider = sane_id(text_of(child(ident, "ProviderId")), source, "ProviderId")
-    item_id = sane_id(text_of(child(ident, "NewsItemId")), source, "NewsItemId")
+    item_id = sane_id(_item_id(item, ident), source, "NewsItemId")
     date_id = sane_id(_date_id(ident, mgmt, public_id), source, "DateId")
-    version = version_of(text_of(child(ident, "RevisionId")), source)
+    stated = text_of(child(ident, "RevisionId"))
+    # TASS states no revision: its revision time orders the revisions instead (new copy still signals new).
+    version = version_of(stated, source) if stated else (
+        revision_from_time(parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))) or 1)
 
     status = status_of(_formal(child(mgmt, "Status")))
-    urgency_raw = _formal(child(mgmt, "Urgency"))
+    urgency_raw = _formal(child(mgmt, "Urgency")) or text_of(child(mgmt, "Urgency"))
     urgency = int(urgency_raw) if urgency_raw and urgency_raw.isdigit() else None
     first_created = parse_datetime(text_of(child(mgmt, "FirstCreated")))
     version_created = parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))
@@ -174,14 +177,14 @@ def _item(item: Element, source: str) -> Story | None:
     blocks = _body_blocks(text_comps)
     if byline_text := lines.get("ByLine"):
         blocks = drop_byline_paragraph(blocks, clean_byline(byline_text))
-    if dateline is None and blocks:
+    if (dateline is None or dateline.city is None) and blocks:  # no DateLine, or one naming only a date
         lead, rest = split_dateline_prefix(blocks[0].text)
         if lead is not None:
             dateline, blocks = lead, ([Block(text=rest)] if rest else []) + blocks[1:]
     blocks = strip_leading_dateline(blocks, dateline)
     body = finish_blocks(blocks)
 
-    signal = derive_signal(status, version, advisory, instruction)
+    signal = derive_signal(status, version if stated else 1, advisory, instruction)
     story = build_story(
         source, provider=provider, date_id=date_id, item_id=item_id, version=version,
         language=language or "en", headline=headline, slugline=clean(lines.get("SlugLine")),
@@ -194,6 +197,13 @@ def _item(item: Element, source: str) -> Story | None:
         source_uri=public_id or f"urn:newsml:{provider}:{date_id}:{item_id}:{version}", source_format="newsml12",
     )
     return story
+
+
+def _item_id(item: Element, ident: Element) -> str | None:
+    """NewsItemId; TASS sends none, so its item `guid` (or the main component's Duid) stands in, which
+    every revision of the item repeats."""
+    return (text_of(child(ident, "NewsItemId")) or text_of(first(item, "guid"))
+            or attr(child(item, "NewsComponent"), "Duid"))
 
 
 def _date_id(ident: Element, mgmt: Element | None, public_id: str | None) -> str:

@@ -359,8 +359,9 @@ _TAGGED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,[^
 # ANSA puts the agency first: "(ANSA) - Rome, October 11 - "
 _AGENCY_FIRST = re.compile(rf"^(?P<dl>\({_AGENCY_TAGS}\)\s*[-–—]\s*(?P<city>[{_UP}][\w.'’ -]{{1,40}}?),\s*"
                            rf"[{_UP}][a-zà-ÿ]{{2,9}}\.?\s+\d{{1,2}})\s*[-–—]\s+(?=\S)")
-# Ritzau: "København /ritzau/: "
-_SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)\s*/[a-zA-Z]{{2,10}}/)\s*:?\s+(?=\S)")
+# Ritzau: "København /ritzau/: "; TASS: "MOSCOW, January 21. /TASS/. "
+_SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,\s*[\w ]{{1,30}}?\.?)?\s*/[a-zA-Z-]{{2,12}}/)"
+                           rf"\s*[.:]?\s+(?=\S)")
 
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:

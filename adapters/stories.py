@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Engine,
     Float,
-    Integer,
     MetaData,
     String,
     Table,
@@ -35,7 +35,7 @@ stories_table = Table(
     "wire_stories",
     metadata,
     Column("story_id", String(200), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("content_hash", String(64), nullable=False),
     Column("signal", String(20), nullable=False),
     Column("status", String(20), nullable=False),
@@ -60,7 +60,7 @@ folders_table = Table(
     metadata,
     Column("story_id", String(200), primary_key=True),
     Column("folder_ts", Float, nullable=False),  # epoch seconds UTC of the day the story's keys use
-    Column("first_version", Integer, nullable=False),
+    Column("first_version", BigInteger, nullable=False),
 )
 
 # Same identity and revision as a stored story, different content: kept for operators, never applied.
@@ -68,7 +68,7 @@ conflicts_table = Table(
     "wire_conflicts",
     metadata,
     Column("story_id", String(200), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("offered_hash", String(64), primary_key=True),
     Column("stored_hash", String(64), nullable=False),
     Column("source", Text, nullable=True),

@@ -96,7 +96,7 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
     if item.refused is not None:  # the source would not read it (a link, a pipe, too big): never parsed
         return _quarantine(source, item, result, item.refused)
     try:
-        stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
+        stories = parse_wire(item.data, item.name, limits=c.settings.wire_limits())
         stories = [_as_held(c, s) or check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
         return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))

@@ -39,10 +39,6 @@ class NewsML12Parser:
 
     format = "newsml12"
 
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) == "NewsML"
-
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
         if root.tag != "NewsML":

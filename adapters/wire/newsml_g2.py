@@ -47,10 +47,6 @@ class NewsMLG2Parser:
 
     format = "newsml-g2"
 
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) in {"newsItem", "newsMessage", "packageItem"}
-
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
         if root.tag in _NOT_NEWS:

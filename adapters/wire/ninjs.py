@@ -41,9 +41,6 @@ class NinjsParser:
 
     format = "ninjs"
 
-    def sniff(self, data: bytes) -> bool:
-        return data.lstrip().startswith(b"{")
-
     def parse(self, data: bytes, source: str) -> list[Story]:
         if b"\x00" in data:
             raise WireError(source, "contains NUL bytes (binary or corrupt file)")

@@ -32,10 +32,6 @@ class NITFParser:
 
     format = "nitf"
 
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) == "nitf"
-
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
         if root.tag != "nitf":

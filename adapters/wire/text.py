@@ -10,6 +10,7 @@ import lxml.html
 import nh3
 
 from newsroom.datelines import city_from_dateline
+from newsroom.languages import canonical, primary_subtag
 from newsroom.model import Block, BlockRole, Dateline
 
 _WS = re.compile(r"\s+")
@@ -374,12 +375,10 @@ def strip_leading_dateline(blocks: list[Block], dateline: Dateline | None) -> li
 
 def language_tag(value: str | None) -> str | None:
     """BCP47-ish tag to the primary subtag we route on ("en-GB" → "en", legacy "in" → "id")."""
-    if not value:
-        return None
-    primary = re.split(r"[-_]", value.strip().lower())[0]
+    primary = primary_subtag(value)
     if not primary.isalpha() or not 2 <= len(primary) <= 3:
         return None
-    return {"in": "id", "ind": "id", "eng": "en", "fre": "fr", "fra": "fr"}.get(primary, primary)
+    return canonical(primary)
 
 
 _AGENCY_TAGS = (r"(?:AFP|AP|Reuters|REUTERS|ANTARA|Antara|dpa|DPA|EFE|ANSA|Xinhua|Bernama|BERNAMA|Yonhap|Kyodo|NTB|TT|PA"

@@ -20,6 +20,7 @@ from adapters.config import (
     StorageConfig,
 )
 from adapters.errors import ConfigError
+from adapters.wire.limits import WireLimits
 
 # The sections are re-exported: `flows.settings` stays the one place a flow or a test takes config from.
 __all__ = [
@@ -64,7 +65,7 @@ class Settings(BaseSettings):
     max_paragraphs: int = Field(2000, ge=1)  # body blocks per story
     max_stories_per_file: int = Field(100, ge=1)
     max_field_chars: int = Field(20_000, ge=100)  # characters in any one text field (headline, paragraph…)
-    max_markup_nodes: int = Field(100_000, ge=100)  # XML elements / JSON values in one file, checked before parsing
+    max_markup_nodes: int = Field(50_000, ge=100)  # XML elements / JSON values in one file, checked before parsing
     max_embargo_days: float = Field(30.0, gt=0)  # an embargo further ahead is refused with its reason
     allow_dry_run: bool = False
     claim_stale_after: float = 300.0  # seconds before a crashed run's claimed files/stories are retaken
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     partners: list[PartnerConfig] = Field(default_factory=list)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    def wire_limits(self) -> WireLimits:
+        """The per-file caps every parse of an inbox file applies."""
+        return WireLimits(max_bytes=self.max_file_bytes, max_paragraphs=self.max_paragraphs,
+                          max_stories=self.max_stories_per_file, max_field_chars=self.max_field_chars,
+                          max_nodes=self.max_markup_nodes)
 
     @property
     def db_url(self) -> str:

@@ -23,26 +23,35 @@ from flows.terminal import (
 
 def inspect(files: list[Path] = typer.Argument(..., help="Wire files (any supported format)")) -> None:
     """Parse wire files and print each story as JSON; exit 2 if any file is rejected."""
-    from adapters.errors import WireError
+    from adapters.errors import ConfigError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
-    from adapters.wire import DEFAULT_MAX_BYTES, parse_wire
+    from adapters.wire import WireLimits, parse_wire
+    from flows.settings import load_settings
 
+    try:  # the same caps as a run (kawat.toml / KAWAT_*), else the defaults
+        limits = load_settings().wire_limits()
+    except ConfigError:
+        limits = WireLimits()
     bad = 0
     for path in files:
         try:  # regular files only, size checked first: a FIFO or a device never blocks the command
-            data = read_regular(path, DEFAULT_MAX_BYTES)
+            data = read_regular(path, limits.max_bytes)
         except (RefusedFile, OSError) as exc:
             print(f"{path}: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
             bad += 1
             continue
         try:
-            stories = parse_wire(data, str(path))
+            stories = parse_wire(data, str(path), limits=limits)
         except WireError as exc:
             print(f"{path}: {exc.reason}", file=sys.stderr)
             bad += 1
             continue
         for story in stories:
-            out.print_json(json.dumps({"story_id": story.story_id, **story.model_dump(mode="json")}, ensure_ascii=False))
+            doc = json.dumps({"story_id": story.story_id, **story.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+            if out.is_terminal and len(doc) < 100_000:
+                out.print_json(doc)  # colours for a person reading a normal story
+            else:  # piped, or a long story: plain JSON, without a highlighted copy of it in memory
+                sys.stdout.write(doc + "\n")
     raise typer.Exit(2 if bad else 0)
 
 
@@ -56,9 +65,10 @@ def translate(
     from adapters.errors import KawatError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
     from adapters.wire import parse_wire
-    from flows import steps
     from newsroom.credits import credit_lines
     from newsroom.render import to_ninjs
+    from services.ingest import check_language
+    from services.localize import translate_story
 
     if to not in ("en", "id"):
         console.print("[red]--to must be 'en' or 'id'[/red]")
@@ -66,13 +76,13 @@ def translate(
     c = container(config)
     try:
         stories = parse_wire(read_regular(file, c.settings.max_file_bytes), str(file),
-                             max_bytes=c.settings.max_file_bytes)
+                             limits=c.settings.wire_limits())
     except (WireError, RefusedFile) as exc:
         print(f"{file}: {exc.reason}", file=sys.stderr)
         raise typer.Exit(2) from None
     for story in stories:
         try:
-            article = steps.translate_story(c, steps.check_language(story), to, engine)
+            article = translate_story(c, check_language(story), to, engine)
         except KawatError as exc:
             console.print(f"[red]{file}: {exc}[/red]")
             raise typer.Exit(1) from None

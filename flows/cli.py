@@ -196,11 +196,12 @@ def deliveries(
     """List the delivery ledger (partner × story × language × version)."""
     c = _container(config)
     table = Table(title="Deliveries")
-    for col in ("partner", "story", "lang", "version", "state", "attempts", "key", "last error", "updated"):
+    for col in ("partner", "story", "lang", "version", "edition", "state", "attempts", "key", "last error",
+                "updated"):
         table.add_column(col, overflow="fold")
     for r in c.ledger.list(partner=partner, state=state):
-        table.add_row(r.partner, r.story_id, r.language, str(r.version), r.state, str(r.attempts),
-                      r.key or "-", r.last_error or "", str(r.updated_at)[:19])
+        table.add_row(r.partner, r.story_id, r.language, str(r.version), str(r.edition or "-"), r.state,
+                      str(r.attempts), r.key or "-", r.last_error or "", str(r.updated_at)[:19])
     out.print(table)
 
 
@@ -228,6 +229,18 @@ def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config:
 
     with in_process_run():
         out.print(summary_table(kill(story_id=story_id, reason=reason)))
+
+
+@app.command()
+def reinstate(story_id: str, reason: str = typer.Option(..., "--reason"), config: Optional[Path] = ConfigOpt) -> None:
+    """Lift a kill (recorded with the reason) and deliver the story's current revision again (the `reinstate` flow)."""
+    _quiet_prefect()
+    _container(config)
+    from flows.editorial import reinstate as reinstate_flow
+    from flows.runtime import in_process_run
+
+    with in_process_run():
+        out.print(summary_table(reinstate_flow(story_id=story_id, reason=reason)))
 
 
 @app.command()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from prefect import serve
 
-from flows.editorial import deliver, kill, localize, rerun, resend_failed
+from flows.editorial import deliver, kill, localize, reinstate, rerun, resend_failed
 from flows.review import review
 from flows.syndicate import ingest, syndicate
 
@@ -20,6 +20,7 @@ def deployments() -> list:
         deliver.to_deployment(name="editor", tags=["kawat", "editor"]),
         rerun.to_deployment(name="editor", tags=["kawat", "editor"]),
         kill.to_deployment(name="editor", tags=["kawat", "editor"]),
+        reinstate.to_deployment(name="editor", tags=["kawat", "editor"]),
         review.to_deployment(name="editor", tags=["kawat", "editor"]),
         resend_failed.to_deployment(name="hourly", cron="0 * * * *", tags=["kawat", "scheduled"]),
     ]

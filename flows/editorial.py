@@ -10,7 +10,7 @@ from pydantic import Field
 
 from flows import report, steps
 from flows.bootstrap import get_container
-from flows.tasks import deliver_task, kill_task, localize_task
+from flows.tasks import deliver_task, kill_task, localize_task, reinstate_task
 
 StoryId = str
 Lang = Literal["en", "id"]
@@ -93,6 +93,18 @@ def kill(
     _known_story(story_id)
     rows = kill_task(story_id, reason, uuid.uuid4().hex[:12])
     report.publish(report.merge_rows([], rows), key="kill-report", description=f"kill {story_id}")
+    return rows
+
+
+@flow(name="reinstate", validate_parameters=True)
+def reinstate(
+    story_id: StoryId = Field(..., description="Story id"),
+    reason: str = Field(..., min_length=3, description="Why the kill is lifted (kept in the ledger)"),
+) -> list[dict]:
+    """Lift a kill explicitly: recorded with its reason, then the story's current revision is delivered again."""
+    _known_story(story_id)
+    rows = reinstate_task(story_id, reason, uuid.uuid4().hex[:12])
+    report.publish(report.merge_rows([], rows), key="reinstate-report", description=f"reinstate {story_id}")
     return rows
 
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from prefect.artifacts import create_table_artifact
 
-COLUMNS = ("story_id", "partner", "language", "version", "state", "engine", "characters", "qa", "key", "detail")
+COLUMNS = ("story_id", "partner", "language", "version", "edition", "seq", "state", "engine", "characters", "qa",
+           "key", "detail")
 
 
 def merge_rows(localized: Sequence[dict], delivered: Sequence[dict]) -> list[dict]:

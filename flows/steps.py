@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from adapters.errors import KawatError, PermanentError, TransientError, WireError
+from adapters.ledger import DeliveryKey
+from adapters.storage.outcome import DeliveryOutcome
 from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
@@ -15,11 +17,13 @@ from adapters.worklog import WorkLog
 from glossary import affected_by_change
 from flows.bootstrap import Container
 from flows.settings import PartnerConfig
-from newsroom.contract import Publication, PictureFile
+from newsroom import contract
+from newsroom.contract import PictureFile, Publication, sha256_hex
 from newsroom.credits import credit_lines, photo_credit_line
-from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story
+from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, safe_id
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
+from newsroom.render.layout import file_name
 
 log = logging.getLogger("kawat")
 
@@ -205,10 +209,20 @@ def localize(
                 and existing.review != ReviewState.failed):
             out.append(existing)
             continue
-        article = translate_story(c, story, lang, engine)
-        c.articles.save(article)
+        article = keep_first_render(existing, translate_story(c, story, lang, engine))
+        if article is not existing:
+            c.articles.save(article)
         out.append(article)
     return out
+
+
+def keep_first_render(existing: LocalizedArticle | None, fresh: LocalizedArticle) -> LocalizedArticle:
+    """A redo that produced the same article keeps the first one (and its translated-at): same bytes, no new edition."""
+    if existing is None or existing.version != fresh.version:
+        return fresh
+    same_clock = fresh.model_copy(update={"provenance": fresh.provenance.model_copy(
+        update={"translated_at": existing.provenance.translated_at})})
+    return existing if same_clock == existing else fresh
 
 
 @dataclass
@@ -268,15 +282,19 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
             if data is not None:
-                pictures.append(PictureFile(name=r.href, data=data, content_type=r.content_type))
-                hrefs[r.href] = f"pictures/{r.href}"
-    uri = f"urn:kawat:{article.story_id}:{article.language}"
-    files = {"ninjs": _json(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
-                                     photo_credit=photo_credits, outlet=c.settings.outlet))}
+                # Content-addressed: a re-sent rendition with other bytes gets a key of its own.
+                name = safe_id(f"{sha256_hex(data)[:12]}-{file_name(r.href)}")
+                pictures.append(PictureFile(name=name, data=data, content_type=r.content_type))
+                hrefs[r.href] = f"{contract.PICTURES_DIR}/{name}"  # relative to the version and latest keys
+    uri = contract.story_uri(article.story_id, article.language)
+    embargo = article.embargoed if partner.embargo_policy == "deliver" else None
+    files = {"ninjs": contract.ninjs_bytes(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
+                                                    photo_credit=photo_credits, outlet=c.settings.outlet))}
     if "html" in partner.formats:
-        files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits).encode()
+        files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits, picture_hrefs=hrefs,
+                                embargoed=embargo).encode()
     if "text" in partner.formats:
-        files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits).encode()
+        files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits, embargoed=embargo).encode()
     return Publication(
         story_id=article.story_id, version=article.version, language=article.language,
         pubstatus=article.status.value, published=published_at(story, article),
@@ -295,14 +313,10 @@ def published_at(story: Story, article: LocalizedArticle) -> datetime:
     return when
 
 
-def _json(doc: dict) -> bytes:
-    import json
-
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode()
-
-
 @dataclass
 class DeliveryRecord:
+    """One row of a run report: the publisher's DeliveryOutcome, or why no delivery was attempted."""
+
     story_id: str
     partner: str
     language: str
@@ -312,6 +326,14 @@ class DeliveryRecord:
     detail: str | None = None
     objects_written: int = 0
     retryable: bool = False
+    edition: int | None = None
+    seq: int | None = None
+
+    @classmethod
+    def of(cls, o: DeliveryOutcome) -> DeliveryRecord:
+        return cls(story_id=o.story_id, partner=o.partner, language=o.language, version=o.version,
+                   state=str(o.state), key=o.key, detail=o.error, objects_written=o.objects_written,
+                   retryable=o.retryable, edition=o.edition, seq=o.seq)
 
 
 def deliver(
@@ -344,7 +366,7 @@ def deliver_one(
         if story.status == Status.canceled:
             o = c.publisher.kill(partner, store, story.story_id, lang, story.version, run_id=run_id,
                                  reason=story.advisory or "kill")
-            return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
+            return DeliveryRecord.of(o)
         if article is None:
             article = c.articles.get(story.story_id, lang, story.version)
         if article is None:
@@ -353,11 +375,10 @@ def deliver_one(
             detail = "; ".join(article.qa.problems) or "glossary QA failed"
             return DeliveryRecord(**base, state=article.review.value, detail=detail)
         o = c.publisher.deliver(partner, store, publication_for(c, article, partner, story), run_id=run_id, force=force)
-        return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written,
-                              retryable=o.retryable)
+        return DeliveryRecord.of(o)
     except KawatError as exc:
         log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
-        c.ledger.mark_failed(partner.id, story.story_id, lang, story.version, str(exc))
+        c.ledger.mark_failed(DeliveryKey(partner.id, story.story_id, lang, story.version), str(exc))
         return DeliveryRecord(**base, state="failed", detail=str(exc), retryable=isinstance(exc, TransientError))
 
 
@@ -378,14 +399,14 @@ def requeue_retryable(work: WorkLog, story_id: str, version: int, records: list[
 
 
 def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:
-    """Withdraw a story from every partner now, whatever the feed says later."""
+    """Withdraw a story from every partner now; it stays withdrawn until an editor reinstates it.
+
+    The kill is Kawat's own edition of the story's current revision (no agency revision number is
+    made up), registered in the ledger so later agency revisions are refused ("blocked by kill").
+    """
     story = get_story(c, story_id)
-    if story.status == Status.canceled:  # a retried or repeated kill re-applies the same killed version
-        killed = story
-    else:
-        killed = story.model_copy(update={"status": Status.canceled, "signal": Signal.kill, "advisory": reason,
-                                          "version": story.version + 1})
-        c.stories.record(killed)
+    killed = story if story.status == Status.canceled else story.model_copy(
+        update={"status": Status.canceled, "signal": Signal.kill, "advisory": reason})
     records = []
     for partner in c.settings.partners:
         for lang in partner.languages:
@@ -393,3 +414,13 @@ def kill(c: Container, story_id: str, reason: str, run_id: str = "manual") -> li
             if rec:
                 records.append(rec)
     return records
+
+
+def reinstate(c: Container, story_id: str, reason: str, run_id: str = "manual") -> list[DeliveryRecord]:
+    """An editor lifts a kill (recorded in the ledger with the reason) and the story's current revision goes out again."""
+    story = get_story(c, story_id)
+    if story.status == Status.canceled:
+        raise PermanentError(f"{story_id}: its latest revision is the agency's own kill; nothing to reinstate")
+    c.publisher.reinstate(story_id, reason)
+    articles = {a.language: a for a in localize(c, story_id, story=story)}
+    return deliver(c, story_id, force=True, run_id=run_id, story=story, articles=articles)

@@ -163,3 +163,11 @@ def kill_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
     records = steps.kill(get_container(), story_id, reason, run_id=run_id)
     steps.raise_if_retryable(records)
     return [r.__dict__ for r in records]
+
+
+@task(name="reinstate", task_run_name="reinstate-{story_id}", retries=2, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, tags=["deliver", "reinstate"])
+def reinstate_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
+    records = steps.reinstate(get_container(), story_id, reason, run_id=run_id)
+    steps.raise_if_retryable(records)
+    return [r.__dict__ for r in records]

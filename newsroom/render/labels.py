@@ -15,6 +15,7 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
         "withheld": "Berita ini ditahan sementara dan belum boleh diterbitkan.",
         "dry_run": "UJI COBA - TEKS INI BELUM DITERJEMAHKAN. Jangan diterbitkan.",
         "reason": "Alasan",
+        "embargo": "EMBARGO: tidak boleh diterbitkan sebelum",
     },
     "en": {
         "photo": "Photo",
@@ -26,6 +27,7 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
         "withheld": "This story is withheld and must not be published yet.",
         "dry_run": "DRY RUN - THIS TEXT IS NOT TRANSLATED. Do not publish.",
         "reason": "Reason",
+        "embargo": "EMBARGO: not for publication before",
     },
 }
 

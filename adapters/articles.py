@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import (
-    Column, DateTime, Engine, Integer, MetaData, String, Table, Text, and_, select, update,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -30,7 +41,7 @@ articles = Table(
 class ArticleRepository(Protocol):
     def save(self, article: LocalizedArticle) -> None: ...
     def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None: ...
-    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]: ...
+    def find(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]: ...
     def other_glossary(self, version: str) -> list[tuple[str, str, str]]: ...
 
 
@@ -68,9 +79,9 @@ class SqlArticleStore:
     def other_glossary(self, version: str) -> list[tuple[str, str, str]]:
         """(story, language, old glossary version) of articles made with another term base."""
         with self.engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(_other_glossary_query(version))]  # type: ignore[misc]
+            return [tuple(r) for r in conn.execute(_other_glossary_query(version))]
 
-    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
+    def find(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
         q = select(articles.c.article_json).order_by(articles.c.story_id, articles.c.version)
         if review:
             q = q.where(articles.c.review == review.value)
@@ -80,7 +91,7 @@ class SqlArticleStore:
             return [LocalizedArticle.model_validate_json(r[0]) for r in conn.execute(q)]
 
 
-def _other_glossary_query(version: str):  # type: ignore[no-untyped-def]
+def _other_glossary_query(version: str) -> Select[Any]:
     return (select(articles.c.story_id, articles.c.language, articles.c.glossary_version).distinct()
             .where(articles.c.glossary_version.is_not(None), articles.c.glossary_version != version))
 
@@ -91,7 +102,7 @@ class MemoryArticleStore:
     def other_glossary(self, version: str) -> list[tuple[str, str, str]]:
         found = {(a.story_id, a.language, a.provenance.glossary_version) for a in self.rows.values()
                  if a.provenance.glossary_version not in (None, version)}
-        return sorted(found)  # type: ignore[arg-type]
+        return sorted(found)
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, int], LocalizedArticle] = {}
@@ -104,6 +115,6 @@ class MemoryArticleStore:
                 and (version is None or v == version)]
         return max(hits, key=lambda a: a.version) if hits else None
 
-    def list(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
+    def find(self, *, review: ReviewState | None = None, story_id: str | None = None) -> list[LocalizedArticle]:
         return [a for a in self.rows.values() if (review is None or a.review == review)
                 and (story_id is None or a.story_id == story_id)]

@@ -102,7 +102,7 @@ def _fast_guess(words: list[str]) -> str | None:
     return lang
 
 
-class _Detector(Detector):  # type: ignore[misc]
+class _Detector(Detector):
     """langdetect's Detector with the same n-grams found in one pass per word instead of per-character objects."""
 
     def append(self, text: str) -> None:

@@ -438,7 +438,7 @@ class DeliveryLedger:
             row = conn.execute(select(deliveries).where(key.where())).first()
         return self._to_row(row) if row else None
 
-    def list(
+    def rows(
         self, partner: str | None = None, state: str | DeliveryState | None = None, story_id: str | None = None,
         language: str | None = None,
     ) -> list[DeliveryRow]:
@@ -456,17 +456,17 @@ class DeliveryLedger:
             return [self._to_row(r) for r in conn.execute(q)]
 
     def failed(self, partner: str | None = None) -> list[DeliveryRow]:
-        return self.list(partner=partner, state=DeliveryState.failed)
+        return self.rows(partner=partner, state=DeliveryState.failed)
 
     def latest_delivered(self, partner: str, story_id: str, language: str) -> DeliveryRow | None:
         """The highest revision partners hold for this story (None if never delivered)."""
-        rows = [r for r in self.list(partner=partner, story_id=story_id, language=language)
+        rows = [r for r in self.rows(partner=partner, story_id=story_id, language=language)
                 if r.state == DeliveryState.delivered]
         return rows[-1] if rows else None
 
     def story_rows(self, partner: str, story_id: str, language: str) -> list[DeliveryRow]:
         """Every revision's row for one partner x story x language, oldest revision first."""
-        return self.list(partner=partner, story_id=story_id, language=language)
+        return self.rows(partner=partner, story_id=story_id, language=language)
 
     # -- objects and blobs (for reconcile) ----------------------------------------------------
     def record_objects(self, records: Iterable[ObjectRecord], contents: dict[str, bytes]) -> None:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from sqlalchemy import (
-    Boolean, Column, Engine, Float, Integer, MetaData, String, Table, Text, and_, func, select, update,
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -42,17 +54,46 @@ files_table = Table(
     Column("seen_ts", Float, nullable=False),
 )
 
-OutcomeKind = Literal["new", "update", "duplicate", "stale"]
+# The date folder of every revision of a story, fixed when its first revision is recorded.
+folders_table = Table(
+    "wire_story_folders",
+    metadata,
+    Column("story_id", String(200), primary_key=True),
+    Column("folder_ts", Float, nullable=False),  # epoch seconds UTC of the day the story's keys use
+    Column("first_version", Integer, nullable=False),
+)
+
+# Same identity and revision as a stored story, different content: kept for operators, never applied.
+conflicts_table = Table(
+    "wire_conflicts",
+    metadata,
+    Column("story_id", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("offered_hash", String(64), primary_key=True),
+    Column("stored_hash", String(64), nullable=False),
+    Column("source", Text, nullable=True),
+    Column("seen_ts", Float, nullable=False),
+)
+
+OutcomeKind = Literal["new", "update", "duplicate", "stale", "conflict"]
 
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    """What recording a revision meant: new story, newer revision, same bytes again, or out of order."""
+    """What recording a revision meant: new story, newer revision, same bytes again, out of order, or a clash."""
 
     kind: OutcomeKind
     story_id: str
     version: int
     previous_version: int | None = None
+    stored_hash: str | None = None  # for a conflict: the content already recorded under this revision
+    offered_hash: str | None = None  # ... and the content this file carries
+
+    @property
+    def conflict_reason(self) -> str:
+        """One line for the quarantine reason and the run report."""
+        return (f"conflict: {self.story_id} v{self.version} is already recorded with different content "
+                f"(stored sha256 {self.stored_hash}, this file's sha256 {self.offered_hash})")
 
     @property
     def is_fresh(self) -> bool:
@@ -60,11 +101,63 @@ class RecordOutcome:
         return self.kind in ("new", "update")
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A refused re-send: same story and revision as a stored one, other content."""
+
+    story_id: str
+    version: int
+    stored_hash: str
+    offered_hash: str
+    source: str | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class Held:
+    """A revision waiting for its embargo to pass."""
+
+    story_id: str
+    version: int
+    embargo: datetime | None
+    recorded_at: datetime
+
+
+def story_date(story: Story) -> datetime | None:
+    """The day a story's keys use, from its own metadata: first publication, revision time, else its date id."""
+    when = story.first_created or story.version_created
+    if when is None:
+        try:
+            when = datetime.strptime(story.date_id[:8], "%Y%m%d").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _pictures_only(stored: Story, offered: Story) -> bool:
+    """True when two copies differ only in pictures the offered one adds (a re-send with its files fixed)."""
+    if stored.model_copy(update={"pictures": ()}).content_hash != offered.model_copy(update={"pictures": ()}).content_hash:
+        return False
+    have = {(p.id, r.href) for p in stored.pictures for r in p.renditions}
+    return have < {(p.id, r.href) for p in offered.pictures for r in p.renditions}
+
+
+def _insert_ignore(dialect: str, **values: object) -> Any:
+    """A folder row unless one exists (the first writer of a story fixes its date)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(folders_table).values(**values).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(folders_table).values(**values).on_conflict_do_nothing()
+
+
 def _ts(dt: datetime | None) -> float | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
 
 
@@ -99,12 +192,15 @@ class StoryStore:
         except SQLAlchemyError as exc:
             raise TransientError(f"story store unavailable: {exc.__class__.__name__}") from exc
 
-    def record(self, story: Story) -> RecordOutcome:
+    def record(self, story: Story, *, source: str | None = None) -> RecordOutcome:
         """Store one revision; a lost insert race reads back as duplicate (or stale) instead of failing."""
         sid, version, digest = story.story_id, story.version, story.content_hash
         for attempt in range(5):
             try:
-                return self._record_once(story, sid, version, digest)
+                outcome = self._record_once(story, sid, version, digest)
+                if outcome.kind == "conflict":
+                    self._remember_conflict(outcome, source)
+                return outcome
             except OperationalError as exc:
                 # SQLite WAL: a read transaction that must upgrade after another writer committed fails fast.
                 if attempt == 4:
@@ -118,6 +214,8 @@ class StoryStore:
         except IntegrityError:
             # Another writer inserted the same (story, version) between our read and our insert.
             latest, stored = self._state(sid, version)
+            if stored is not None and stored != digest:
+                return RecordOutcome("conflict", sid, version, latest, stored_hash=stored, offered_hash=digest)
             if stored == digest or latest is None or version >= latest:
                 return RecordOutcome("duplicate", sid, version, latest)
             return RecordOutcome("stale", sid, version, latest)
@@ -136,22 +234,87 @@ class StoryStore:
                 and_(stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
             if stored == digest:
                 return RecordOutcome("duplicate", sid, version, latest)
-            if latest is not None and version < latest:
-                log.warning("ignoring stale revision %s of %s: revision %s already recorded", version, sid, latest)
-                return RecordOutcome("stale", sid, version, latest)
             row = {
                 "content_hash": digest, "signal": story.signal.value, "status": story.status.value,
-                "embargo_ts": _ts(story.embargoed), "recorded_ts": datetime.now(timezone.utc).timestamp(),
+                "embargo_ts": _ts(story.embargoed), "recorded_ts": datetime.now(UTC).timestamp(),
                 "body": story.model_dump_json(),
             }
             if stored is not None:
-                # Same revision number, different content: the agency re-sent a changed copy; newest wins.
-                log.warning("revision %s of %s re-sent with different content; replacing it", version, sid)
-                conn.execute(update(stories_table).where(and_(
-                    stories_table.c.story_id == sid, stories_table.c.version == version)).values(**row, released=False))
-                return RecordOutcome("update", sid, version, latest)
+                held_body = conn.execute(select(stories_table.c.body).where(and_(
+                    stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
+                if held_body is not None and _pictures_only(Story.model_validate_json(held_body), story):
+                    # The same copy with pictures that were missing or refused before: complete it in place.
+                    conn.execute(update(stories_table).where(and_(
+                        stories_table.c.story_id == sid, stories_table.c.version == version)).values(**row))
+                    return RecordOutcome("update", sid, version, latest)
+                log.warning("conflict: revision %s of %s re-sent with different content; kept the stored one",
+                            version, sid)
+                return RecordOutcome("conflict", sid, version, latest, stored_hash=stored, offered_hash=digest)
+            if latest is None:
+                when = story_date(story) or datetime.now(UTC)
+                conn.execute(_insert_ignore(conn.dialect.name, story_id=sid, folder_ts=when.timestamp(),
+                                            first_version=version))
             conn.execute(stories_table.insert().values(story_id=sid, version=version, held=False, released=False, **row))
+            if latest is not None and version < latest:
+                # Kept as history (nothing is lost) but never delivered: a newer revision is already out.
+                log.warning("stale revision %s of %s recorded as history: revision %s already recorded",
+                            version, sid, latest)
+                return RecordOutcome("stale", sid, version, latest)
             return RecordOutcome("new" if latest is None else "update", sid, version, latest)
+
+    def _remember_conflict(self, outcome: RecordOutcome, source: str | None) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(conflicts_table.insert().values(
+                    story_id=outcome.story_id, version=outcome.version, offered_hash=outcome.offered_hash,
+                    stored_hash=outcome.stored_hash, source=source, seen_ts=time.time()))
+        except IntegrityError:
+            pass  # the same conflicting copy offered again: one row is enough
+
+    def conflicts(self, limit: int = 200) -> list[Conflict]:
+        """Refused conflicting re-sends, newest first."""
+        q = select(conflicts_table).order_by(conflicts_table.c.seen_ts.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [Conflict(r.story_id, r.version, r.stored_hash, r.offered_hash, r.source,
+                             datetime.fromtimestamp(r.seen_ts, UTC)) for r in conn.execute(q)]
+
+    def folder_date(self, story_id: str) -> datetime | None:
+        """The date folder every revision of the story uses: fixed by the first revision recorded."""
+        with self.engine.connect() as conn:
+            ts = conn.execute(select(folders_table.c.folder_ts).where(folders_table.c.story_id == story_id)).scalar()
+        if ts is not None:
+            return datetime.fromtimestamp(ts, UTC)
+        first = self._first_revision(story_id)  # recorded before folders were stored: adopt the oldest
+        if first is None:
+            return None
+        when = story_date(first)
+        if when is None:
+            return None
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(folders_table.insert().values(story_id=story_id, folder_ts=when.timestamp(),
+                                                           first_version=first.version))
+        except IntegrityError:
+            return self.folder_date(story_id)
+        return when
+
+    def _first_revision(self, story_id: str) -> Story | None:
+        q = (select(stories_table.c.body).where(stories_table.c.story_id == story_id)
+             .order_by(stories_table.c.recorded_ts, stories_table.c.version).limit(1))
+        with self.engine.connect() as conn:
+            body = conn.execute(q).scalar()
+        return Story.model_validate_json(body) if body else None
+
+    def held(self) -> list[Held]:
+        """Revisions held for their embargo and not yet released (soonest embargo first)."""
+        q = (select(stories_table.c.story_id, stories_table.c.version, stories_table.c.embargo_ts,
+                    stories_table.c.recorded_ts)
+             .where(and_(stories_table.c.held.is_(True), stories_table.c.released.is_(False)))
+             .order_by(stories_table.c.embargo_ts, stories_table.c.story_id, stories_table.c.version))
+        with self.engine.connect() as conn:
+            return [Held(r.story_id, r.version,
+                         datetime.fromtimestamp(r.embargo_ts, UTC) if r.embargo_ts is not None else None,
+                         datetime.fromtimestamp(r.recorded_ts, UTC)) for r in conn.execute(q)]
 
     def get(self, story_id: str, version: int | None = None) -> Story | None:
         """The stored revision (latest by default), or None."""

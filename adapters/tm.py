@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from adapters.db import upsert_dialect
 from adapters.errors import PermanentError
 
 HUMAN = "human"
@@ -99,7 +100,7 @@ def _write_tmx(path: Path, rows: Sequence[tuple[str, str, str, str, str, str]]) 
         datatype="plaintext",
         adminlang="en",
         srclang=srclangs.pop() if len(srclangs) == 1 else "*all*",
-        **{"o-tmf": "kawat"},
+        attrib={"o-tmf": "kawat"},
     )
     body = ET.SubElement(root, "body")
     for src_lang, tgt_lang, src, tgt, engine, origin in rows:
@@ -236,13 +237,9 @@ class SqlTranslationMemory:
     def _upsert(self, rows: list[dict]) -> None:
         """One statement per story on SQLite/PostgreSQL (native upsert); row by row elsewhere."""
         t = self.table
-        dialect = self.engine.dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            stmt = dialect_insert(t)
+        upsert = upsert_dialect(self.engine)
+        if upsert is not None:
+            stmt = upsert.insert(t)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[t.c[name] for name in _IDENTITY],
                 set_={"target_text": stmt.excluded.target_text, "updated_at": stmt.excluded.updated_at},
@@ -272,7 +269,7 @@ class SqlTranslationMemory:
             stmt = stmt.where(t.c.target_lang == target)
         with self.engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(stmt.order_by(t.c.id))]
-        return _write_tmx(path, rows)  # type: ignore[arg-type]
+        return _write_tmx(path, rows)
 
     def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
         pairs = _read_tmx(path)

@@ -7,11 +7,12 @@ that any later run (a rerun after SIGKILL, another worker) claims it atomically 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 from typing import Protocol
 
 from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, and_, select, update
 from sqlalchemy.exc import IntegrityError
+
+from adapters.db import upsert_dialect
 
 metadata = MetaData()
 work = Table(
@@ -41,18 +42,6 @@ class WorkLog(Protocol):
     def pending(self) -> list[tuple[str, int]]: ...
 
 
-def _upsert_dialect(engine: Engine) -> ModuleType | None:
-    """The SQLAlchemy dialect module with INSERT … ON CONFLICT DO UPDATE, for the databases that have it."""
-    if engine.dialect.name == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        return sqlite
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql
-    return None
-
 
 class SqlWorkLog:
     """SQLite or PostgreSQL; claims are compare-and-set updates, so two runs never take one story."""
@@ -65,7 +54,7 @@ class SqlWorkLog:
         now = _now()
         values = {"version": version, "state": "pending", "lease_until": now + timedelta(seconds=lease_seconds),
                   "updated_at": now}
-        upsert = _upsert_dialect(self.engine)
+        upsert = upsert_dialect(self.engine)
         if upsert is not None:
             # One statement: insert, or take over the entry unless a newer revision is queued there.
             stmt = upsert.insert(work).values(story_id=story_id, **values)

@@ -145,9 +145,8 @@ def run_flow(workers: int) -> FlowRun:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     os.environ["KAWAT_WORKERS"] = str(workers)
-    from flows.syndicate import syndicate
-
     from flows.runtime import in_process_run
+    from flows.syndicate import syndicate
 
     flow = syndicate.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
     started_at, start = time.time(), time.perf_counter()

@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -15,12 +16,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     p.add_argument("--stories", type=int, default=None, help="scale every benchmark down to N stories (smoke run)")
-    p.add_argument("--only", default="B1,B2,B3,B4,B5", help="comma-separated subset, e.g. B1,B3")
+    p.add_argument("--only", default="B1,B2,B3,B4,B5,B6,B7,B8", help="comma-separated subset, e.g. B1,B3")
     p.add_argument("--latency", type=float, default=0.1, help="engine latency in seconds (B1, B5)")
     p.add_argument("--engine-concurrency", type=int, default=8)
     p.add_argument("--workers", type=int, default=8, help="flow task threads (B2–B5)")
     p.add_argument("--b1-workers", type=int, default=8, help="flow task threads for B1")
     p.add_argument("--baseline-sample", type=int, default=20, help="stories the naive loop runs (scaled up)")
+    p.add_argument("--soak-runs", type=int, default=None, help="B6: ingest runs (default 200)")
+    p.add_argument("--baseline-ref", default=None, help="B8: the commit this round is measured against")
     p.add_argument("--profile", action="store_true", help="cProfile the B3 flow run into results/profile-B3.txt")
     p.add_argument("--out", type=Path, default=RESULTS / "latest.md")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
                    b1_workers=args.b1_workers, baseline_sample=args.baseline_sample, profile=args.profile)
     if args.stories:
         opts = opts.scaled(args.stories)
+    if args.soak_runs:
+        opts = replace(opts, b6_runs=args.soak_runs)
+    if args.baseline_ref:
+        opts = replace(opts, baseline_ref=args.baseline_ref)
     wanted = [k.strip().upper() for k in args.only.split(",") if k.strip()]
     unknown = [k for k in wanted if k not in ALL]
     if unknown:

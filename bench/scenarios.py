@@ -12,13 +12,15 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import env, stories
 from bench.baseline import naive_loop
+from bench.costs import b8_costs
 from bench.engine_server import EngineProcess
 from bench.report import Result
+from bench.served import b6_soak, b7_scale_out
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,10 +40,19 @@ class Options:
     workers: int = 8
     baseline_sample: int = 20
     profile: bool = False
+    b6_runs: int = 200
+    b6_stories: int = 20
+    b7_stories: int = 1000
+    b7_per_run: int = 100
+    b8_rounds: int = 2
+    b8_paragraphs: int = 250_000
+    baseline_ref: str = "cc1f56a"  # main as the previous round left it: B8 measures this round against it
 
     def scaled(self, n: int) -> Options:
-        return Options(n, min(n, self.b2_stories), n, n, n, self.latency, self.engine_concurrency,
-                       self.b1_workers, self.workers, min(n, self.baseline_sample), self.profile)
+        return replace(self, b1_stories=n, b2_stories=min(n, self.b2_stories), b3_stories=n, b4_stories=n,
+                       b5_stories=n, baseline_sample=min(n, self.baseline_sample), b6_runs=max(4, min(n, self.b6_runs)),
+                       b6_stories=min(n, self.b6_stories), b7_stories=n, b7_per_run=max(1, n // 5),
+                       b8_rounds=1, b8_paragraphs=min(self.b8_paragraphs, n * 1000))
 
 
 def _libre_limit() -> int:
@@ -233,4 +244,5 @@ def b5_idempotency(store: env.Store, base: Path, o: Options) -> Result:
     return r
 
 
-ALL = {"B1": b1_throughput, "B2": b2_revision, "B3": b3_overhead, "B4": b4_memory, "B5": b5_idempotency}
+ALL = {"B1": b1_throughput, "B2": b2_revision, "B3": b3_overhead, "B4": b4_memory, "B5": b5_idempotency,
+       "B6": b6_soak, "B7": b7_scale_out, "B8": b8_costs}

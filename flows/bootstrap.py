@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -15,14 +16,14 @@ from adapters.errors import ConfigError
 from adapters.ledger import DeliveryLedger
 from adapters.media import FileMediaStore
 from adapters.sources.base import WireSource
-from adapters.stories import StoryStore
-from adapters.storage.client import make_s3_client, resolve_credentials
+from adapters.storage.client import SecretLookup, make_s3_client, resolve_credentials
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import PartnerStore, S3PartnerStore
+from adapters.stories import StoryStore
 from adapters.tm import SqlTranslationMemory
-from adapters.worklog import SqlWorkLog
 from adapters.translate import build_translator
 from adapters.translate.service import TranslationService
+from adapters.worklog import SqlWorkLog
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
 from glossary import Glossary, load_glossary
 
@@ -34,11 +35,19 @@ def engine_config(settings: Settings, name: str) -> EngineConfig:
     if name in settings.engines:
         return settings.engines[name]
     if name in KNOWN_ENGINES:
-        return EngineConfig(kind=name, confidential=name == "dry-run")  # type: ignore[arg-type]
+        return EngineConfig(kind=name, confidential=name == "dry-run")
     raise ConfigError(f"unknown engine {name!r}; configure [engines.{name}] in {settings.config}")
 
 
-def build_source(cfg: SourceConfig, settings: Settings) -> WireSource:
+def prefect_secret(name: str) -> object:
+    """A Prefect Secret block's value: Prefect stays in flows/, adapters only see a lookup function."""
+    from prefect.blocks.system import Secret
+
+    block: Any = Secret.load(name)  # sync_compatible: the block itself when called from sync code
+    return block.get()
+
+
+def build_source(cfg: SourceConfig, settings: Settings, secrets: SecretLookup = prefect_secret) -> WireSource:
     if cfg.kind == "folder":
         from adapters.sources.folder import FolderSource
 
@@ -46,14 +55,16 @@ def build_source(cfg: SourceConfig, settings: Settings) -> WireSource:
             raise ConfigError(f"source {cfg.name!r}: a folder source needs `path`")
         root = Path(cfg.path)
         root.mkdir(parents=True, exist_ok=True)
-        return FolderSource(root, name=cfg.name, stale_after=settings.claim_stale_after)
+        return FolderSource(root, name=cfg.name, stale_after=settings.claim_stale_after,
+                            max_bytes=settings.max_file_bytes)
     from adapters.sources.s3 import S3InboxSource
 
     if not cfg.bucket:
         raise ConfigError(f"source {cfg.name!r}: an s3 source needs `bucket`")
-    access, secret = resolve_credentials(cfg, what=f"source {cfg.name}")
+    access, secret = resolve_credentials(cfg, what=f"source {cfg.name}", secrets=secrets)
     client = make_s3_client(cfg.endpoint_url or settings.storage.endpoint_url, cfg.region, access, secret)
-    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name, stale_after=settings.claim_stale_after)
+    return S3InboxSource(client, cfg.bucket, cfg.prefix, name=cfg.name, stale_after=settings.claim_stale_after,
+                         max_bytes=settings.max_file_bytes)
 
 
 @dataclass
@@ -71,6 +82,7 @@ class Container:
     glossary: Glossary
     translation: TranslationService
     publisher: Publisher
+    secrets: SecretLookup = prefect_secret
     _stores: dict[str, PartnerStore] = field(default_factory=dict)
     _sources: dict[str, WireSource] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -87,7 +99,7 @@ class Container:
                 cfg = next((s for s in self.settings.sources if s.name == name), None)
                 if cfg is None:
                     raise ConfigError(f"unknown source {name!r}; configured: {[s.name for s in self.settings.sources]}")
-                self._sources[name] = build_source(cfg, self.settings)
+                self._sources[name] = build_source(cfg, self.settings, self.secrets)
             return self._sources[name]
 
     def store_for(self, partner: PartnerConfig) -> PartnerStore:
@@ -96,7 +108,7 @@ class Container:
             if partner.id not in self._stores:
                 storage = self.settings.storage
                 creds = partner if (partner.access_key_env or partner.secret_block) else storage
-                access, secret = resolve_credentials(creds, what=f"partner {partner.id}")
+                access, secret = resolve_credentials(creds, what=f"partner {partner.id}", secrets=self.secrets)
                 client = make_s3_client(
                     partner.endpoint_url or storage.endpoint_url, partner.region or storage.region, access, secret,
                 )

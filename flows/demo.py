@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from rich.console import Console
@@ -15,11 +16,14 @@ from rich.text import Text
 
 from infra.seaweed import S3Identity, SeaweedServer
 
+if TYPE_CHECKING:
+    from infra.provision import ProvisionReport
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "wire"
 console = Console()
 
-DEMO_PARTNERS = [
+DEMO_PARTNERS: list[dict[str, Any]] = [
     {"id": "harian-nusantara", "languages": ["id"], "formats": ["ninjs", "html", "text"],
      "bucket": "partner-harian-nusantara", "prefix": "kawat", "credit_template": "standard",
      "mt_disclosure": True},
@@ -53,9 +57,9 @@ def _toml(data_dir: Path, endpoint: str, engine: str) -> str:
 
 def run_demo(keep: bool = False) -> int:
     """Start everything, run one pass, show each partner's bucket through the partner's own eyes."""
-    from flows.cli import run_syndicate, summary_table
-    from infra.provision import provision
     from adapters.storage.client import make_s3_client
+    from flows.terminal import run_syndicate, summary_table
+    from infra.provision import provision
 
     data_dir = (REPO / ".kawat" / "demo").resolve()
     if data_dir.exists():
@@ -99,7 +103,7 @@ def run_demo(keep: bool = False) -> int:
     return 0
 
 
-def show_partner_buckets(server: SeaweedServer, report) -> None:  # type: ignore[no-untyped-def]
+def show_partner_buckets(server: SeaweedServer, report: ProvisionReport) -> None:
     """List each bucket and print one article with the partner's read-only credentials."""
     from adapters.storage.client import make_s3_client
 

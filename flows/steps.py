@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from adapters.errors import KawatError, PermanentError, TransientError, WireError
 from adapters.ledger import DeliveryKey
@@ -14,16 +16,20 @@ from adapters.language import check_output, route
 from adapters.sources.base import WireFile, WireSource
 from adapters.wire import parse_wire
 from adapters.worklog import WorkLog
-from glossary import affected_by_change
 from flows.bootstrap import Container
 from flows.settings import PartnerConfig
+from glossary import affected_by_change
 from newsroom import contract
 from newsroom.contract import PictureFile, Publication, sha256_hex
-from newsroom.credits import credit_lines, photo_credit_line
-from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, safe_id
+from newsroom.credits import credit_lines, photo_credit_line, photo_in_caption
+from newsroom.model import LocalizedArticle, ReviewState, Signal, Status, Story, safe_id, without_pictures
 from newsroom.pipeline import LocalizeOptions, localize_story
 from newsroom.render import to_html, to_ninjs, to_text
 from newsroom.render.layout import file_name
+
+if TYPE_CHECKING:
+    from adapters.translate.service import TranslationResult
+    from glossary import Glossary
 
 log = logging.getLogger("kawat")
 
@@ -35,6 +41,7 @@ class IngestResult:
     file: str
     stories: list[tuple[str, int, str]] = field(default_factory=list)  # (story_id, version, outcome)
     error: str | None = None
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (picture file, why it was not read)
 
 
 LANGUAGE_SAMPLE = 1200  # characters langdetect needs to be sure; whole bodies only cost time
@@ -52,14 +59,30 @@ def check_language(story: Story) -> Story:
     return story if r.source == story.language else story.model_copy(update={"language": r.source})
 
 
-def _already_have(c: Container, story: Story) -> bool:
-    """A re-sent identical revision: skip the (costly) language check, `record` will call it a duplicate."""
+def _as_held(c: Container, story: Story) -> Story | None:
+    """A re-sent identical revision as stored (with its detected language), skipping the costly check; else None."""
     held = c.stories.get(story.story_id, story.version)
-    return held is not None and held.content_hash == story.model_copy(update={"language": held.language}).content_hash
+    if held is None:
+        return None
+    same = story.model_copy(update={"language": held.language})
+    return same if same.content_hash == held.content_hash else None
+
+
+def far_embargo(story: Story, max_days: float, now: datetime) -> str | None:
+    """Why an embargo is refused: further ahead than any agency embargoes copy (a typo or a hostile date)."""
+    if story.embargoed is None or story.status == Status.canceled:
+        return None
+    when = story.embargoed if story.embargoed.tzinfo else story.embargoed.replace(tzinfo=UTC)
+    if (when - now).total_seconds() > max_days * 86400:
+        return (f"embargo {when:%Y-%m-%d %H:%M} UTC of {story.story_id} v{story.version} is more than "
+                f"{max_days:g} days ahead (max_embargo_days): held for an editor, not for ever")
+    return None
 
 
 def settle_resend(c: Container, source: WireSource, item: WireFile, digest: str | None = None) -> IngestResult | None:
     """A byte-identical re-send of a fully ingested file is acknowledged without parsing; None otherwise."""
+    if item.refused is not None:
+        return None
     seen = c.stories.seen_file(digest or hashlib.sha256(item.data).hexdigest())
     if seen is None:
         return None
@@ -74,24 +97,35 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
     if settled is not None:
         return settled
     result = IngestResult(file=f"{item.source}/{item.name}")
+    if item.refused is not None:  # the source would not read it (a link, a pipe, too big): never parsed
+        return _quarantine(source, item, result, item.refused)
     try:
         stories = parse_wire(item.data, item.name, max_bytes=c.settings.max_file_bytes)
-        stories = [s if _already_have(c, s) else check_language(s) for s in stories]
+        stories = [_as_held(c, s) or check_language(s) for s in stories]
     except (WireError, PermanentError) as exc:
-        reason = exc.reason if isinstance(exc, WireError) else str(exc)
-        log.warning("quarantined %s: %s", result.file, reason)
-        source.quarantine(item, reason)
-        result.error = reason
-        return result
+        return _quarantine(source, item, result, exc.reason if isinstance(exc, WireError) else str(exc))
+    now = now_utc()
+    too_far = next((why for s in stories if (why := far_embargo(s, c.settings.max_embargo_days, now))), None)
+    if too_far:
+        return _quarantine(source, item, result, too_far)
+    for name, why in item.refused_attachments.items():
+        log.warning("refused picture %s of %s: %s", name, result.file, why)
+        result.refused.append((name, why))
+    stories = [without_pictures(s, set(item.refused_attachments)) for s in stories]
+    conflicts: list[str] = []
     for story in stories:
-        for pic in story.pictures:
+        outcome = c.stories.record(story, source=result.file)
+        kind: str = outcome.kind
+        if kind == "conflict":  # never applied, never called unchanged: the file is quarantined below
+            conflicts.append(outcome.conflict_reason)
+            result.stories.append((story.story_id, story.version, kind))
+            continue
+        for pic in story.pictures:  # after recording: an impostor's pictures never replace the real ones
             for r in pic.renditions:
                 if r.href in item.attachments:
                     c.media.put(story.story_id, r.href, item.attachments[r.href])
-        outcome = c.stories.record(story)
-        kind = outcome.kind
         if kind == "stale":
-            log.warning("ignored %s v%s: an older revision than the one we hold", story.story_id, story.version)
+            log.info("%s v%s kept as history: a newer revision is already recorded", story.story_id, story.version)
         elif kind in ("new", "update") and story.embargoed and story.embargoed > now_utc() and story.status != Status.canceled:
             c.stories.mark_held(story.story_id, story.version)
             kind = "held"
@@ -101,8 +135,17 @@ def ingest_file(c: Container, source: WireSource, item: WireFile) -> IngestResul
             # Recorded by a run that died before queueing it: this re-offered file finishes the job.
             kind = "recovered"
         result.stories.append((story.story_id, story.version, kind))
+    if conflicts:
+        return _quarantine(source, item, result, "; ".join(conflicts))
     c.stories.remember_file(digest, [(sid, ver) for sid, ver, _ in result.stories])
     source.mark_processed(item)
+    return result
+
+
+def _quarantine(source: WireSource, item: WireFile, result: IngestResult, reason: str) -> IngestResult:
+    log.warning("quarantined %s: %s", result.file, reason)
+    source.quarantine(item, reason)
+    result.error = reason
     return result
 
 
@@ -120,7 +163,7 @@ def glossary_stale(c: Container) -> list[str]:
     from glossary import read_csv
 
     stale: set[str] = set()
-    old_cache: dict[str, object] = {}
+    old_cache: dict[str, Glossary | None] = {}
     for story_id, _lang, old_version in c.articles.other_glossary(c.glossary.version):
         if story_id in stale:
             continue
@@ -132,7 +175,7 @@ def glossary_stale(c: Container) -> list[str]:
             old_cache[old_version] = read_csv(snap) if snap.exists() else None
         old = old_cache[old_version]
         texts = [story.headline, *(b.text for b in story.body)]
-        if old is None or affected_by_change(old, c.glossary, texts, story.language):  # type: ignore[arg-type]
+        if old is None or affected_by_change(old, c.glossary, texts, story.language):
             stale.add(story_id)
         else:  # untouched by the change: adopt the new version without re-translating
             for lang in wanted_languages(c, story):
@@ -160,7 +203,7 @@ def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArt
     """The story in its own language: no engine, conventions and credits only."""
     from adapters.translate.service import TranslationResult
 
-    def same(texts, source, target):  # type: ignore[no-untyped-def]
+    def same(texts: Sequence[str], source: str, target: str) -> TranslationResult:
         return TranslationResult(texts=list(texts), engine="original", characters_sent=0, requests=0, from_memory=0)
 
     return localize_story(
@@ -171,7 +214,7 @@ def _identity_article(story: Story, now: datetime, c: Container) -> LocalizedArt
 
 def _options(c: Container) -> LocalizeOptions:
     s = c.settings
-    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate)
+    return LocalizeOptions(editor=s.editor, translator=s.translator, gate=s.glossary_gate, timezone=s.timezone)
 
 
 def translate_story(c: Container, story: Story, target: str, engine: str | None = None) -> LocalizedArticle:
@@ -181,7 +224,7 @@ def translate_story(c: Container, story: Story, target: str, engine: str | None 
     chain = c.chain(engine)
     confidential = bool(story.embargoed and story.embargoed > now_utc())
 
-    def translate(texts, source, tgt):  # type: ignore[no-untyped-def]
+    def translate(texts: Sequence[str], source: str, tgt: str) -> TranslationResult:
         return c.translation.translate(
             texts, source, tgt, chain=chain, confidential_only=confidential,
             glossary_version=c.glossary.version, glossary_pairs=c.glossary.pairs(source, tgt),
@@ -254,18 +297,6 @@ def process(c: Container, story_id: str, *, engine: str | None = None, run_id: s
         return Processed(story_id, articles, records)
 
 
-def partner_accepts(partner: PartnerConfig, story: Story) -> bool:
-    """Partner filters: subjects, keywords, urgency (empty filter = everything)."""
-    f = partner.filters
-    if f.subjects and not ({s.code for s in story.subjects} | {s.name for s in story.subjects if s.name}) & set(f.subjects):
-        return False
-    if f.keywords and not {k.lower() for k in story.keywords} & {k.lower() for k in f.keywords}:
-        return False
-    if f.max_urgency is not None and story.urgency is not None and story.urgency > f.max_urgency:
-        return False
-    return True
-
-
 def publication_for(c: Container, article: LocalizedArticle, partner: PartnerConfig, story: Story) -> Publication:
     """Render one article in the partner's formats with the partner's credit template."""
     lines = credit_lines(
@@ -275,9 +306,10 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
     pictures: list[PictureFile] = []
     hrefs: dict[str, str] = {}
     photo_credits: dict[str, str] = {}
+    under_picture = photo_in_caption(partner.credit_template)
     for pic in article.pictures:
-        credit = photo_credit_line(pic, article.language)
-        if credit:
+        credit = photo_credit_line(pic, article.language) if under_picture else ""  # once, where the template says
+        if credit is not None:
             photo_credits[pic.id] = credit
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
@@ -297,13 +329,15 @@ def publication_for(c: Container, article: LocalizedArticle, partner: PartnerCon
         files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits, embargoed=embargo).encode()
     return Publication(
         story_id=article.story_id, version=article.version, language=article.language,
-        pubstatus=article.status.value, published=published_at(story, article),
+        pubstatus=article.status.value, published=published_at(story, article, c.stories.folder_date(story.story_id)),
         files=files, pictures=tuple(pictures), embargoed=article.embargoed, signal=article.signal.value,
     )
 
 
-def published_at(story: Story, article: LocalizedArticle) -> datetime:
-    """The date folder for every version of a story: first publication, else the wire date id."""
+def published_at(story: Story, article: LocalizedArticle, fixed: datetime | None = None) -> datetime:
+    """The date folder for every version of a story: as fixed by its first recorded revision, else its own dates."""
+    if fixed is not None:
+        return fixed
     when = story.first_created or story.version_created
     if when is None:
         try:
@@ -345,7 +379,7 @@ def deliver(
     chosen = [c.settings.partner(p) for p in partners] if partners else c.settings.partners
     records = []
     for partner in chosen:
-        if not partner_accepts(partner, story):
+        if not partner.accepts(story):
             continue
         for lang in partner.languages:
             rec = deliver_one(c, story, partner, lang, force=force, run_id=run_id,
@@ -360,7 +394,7 @@ def deliver_one(
     article: LocalizedArticle | None = None,
 ) -> DeliveryRecord | None:
     """One partner × language: kill, hold for review, or publish; errors become a failed record."""
-    base = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
+    base: dict[str, Any] = dict(story_id=story.story_id, partner=partner.id, language=lang, version=story.version)
     try:
         store = c.store_for(partner)
         if story.status == Status.canceled:

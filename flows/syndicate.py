@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import report
 from flows.bootstrap import get_container
 from flows.tasks import claim_files, handle_file, housekeeping, kill_task, process_story
+
 
 def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
     c = get_container()
@@ -32,7 +34,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
              for n, fut in claims for item in fut.result()]
     stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
-    localized, delivered, quarantined = [], [], []
+    localized, delivered, quarantined, refused = [], [], [], []
     for name, file_fut in files:
         try:
             out = file_fut.result()
@@ -43,6 +45,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
         delivered.extend(out["delivered"])
         if out["error"]:
             quarantined.append(out)
+        refused += [(out["file"], pic, why) for pic, why in out.get("refused", [])]
         for sid, why in out["retry"]:
             logger.warning("story %s: %s; retrying in its own task", sid, why)
             stories.setdefault(sid, process_story.submit(sid, engine, run_id))
@@ -59,13 +62,17 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
+    rows += [{"story_id": "-", "partner": "-", "state": "picture-refused", "detail": f"{f}: {pic}: {why}"}
+             for f, pic, why in refused]
     report.publish(rows, key="syndicate-report", description=f"Kawat run {run_id}")
     return {"run_id": run_id, "files": len(files), "rows": rows}
 
 
-def _runner() -> ThreadPoolTaskRunner:
-    """Stories run concurrently; KAWAT_WORKERS sets how many (engine limits still hold inside)."""
-    return ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+def _runner() -> TaskRunner[PrefectFuture[Any]]:
+    """Stories run concurrently; KAWAT_WORKERS sets how many (read once, when the flow is defined)."""
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+    # flow() types task_runner invariantly over the future type; a thread pool is a valid runner.
+    return cast("TaskRunner[PrefectFuture[Any]]", runner)
 
 
 @flow(name="syndicate", task_runner=_runner())

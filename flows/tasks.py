@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from adapters.sources.base import WireFile
 from flows import progress, steps
 from flows.bootstrap import Container, get_container
+from newsroom.model import LocalizedArticle
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -54,7 +55,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
         ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
         _rename_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
     out: dict = {"file": r.file, "stories": r.stories, "error": r.error, "localized": [], "delivered": [],
-                 "retry": []}
+                 "retry": [], "refused": r.refused}
     for story_id, _version, kind in r.stories:
         if kind not in wanted:
             continue
@@ -90,7 +91,7 @@ def localize_task(story_id: str, target: str | None = None, engine: str | None =
     return [_article_row(a) for a in articles]
 
 
-def _article_row(a) -> dict:  # type: ignore[no-untyped-def]
+def _article_row(a: LocalizedArticle) -> dict[str, object]:
     return {
         "story_id": a.story_id, "language": a.language, "version": a.version, "review": a.review.value,
         "engine": a.provenance.engine, "characters": a.provenance.characters_sent,

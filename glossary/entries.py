@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -42,6 +43,10 @@ class Entry:
     pos: str = ""
     note: str = ""
     domain: str = ""
+    # Sense data: source phrases holding the term where it is NOT this concept ("on board"), and words
+    # of which one must appear in the same paragraph for this row to apply ("Washington", "earthquake").
+    not_in: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)  # where it came from, for lint messages
     origin: str = field(default="", compare=False)
 
@@ -63,10 +68,39 @@ class Entry:
 
     def canonical(self) -> tuple[str, ...]:
         """The content that defines the glossary version (no line numbers)."""
-        return (
+        base = (
             "|".join(self.en), "|".join(self.id), self.type,
             "yes" if self.case_sensitive else "no", self.pos, self.note, self.domain,
         )
+        return base + ("|".join(self.not_in), "|".join(self.context)) if self.not_in or self.context else base
+
+    def acronyms(self, language: str) -> tuple[str, ...]:
+        """Its short forms in one language ("BNPB", "PBB"): all capitals, no spaces."""
+        return tuple(t for t in self.terms(language) if is_acronym(t))
+
+    def full(self, language: str) -> str | None:
+        """Its spelled-out form in one language ("Badan Nasional Penanggulangan Bencana")."""
+        return next((t for t in self.terms(language) if not is_acronym(t)), None)
+
+    def applies(self, text: str, start: int, end: int, scope: str | None = None) -> bool:
+        """Is the match at text[start:end] this concept? Negative contexts are read around the match, sense
+        words anywhere in `scope` (the whole story, so "Washington" in the lead decides a later paragraph)."""
+        low = text.casefold()
+        for phrase in self.not_in:
+            p = phrase.casefold()
+            at = low.find(p, max(0, start - len(p)))
+            while at != -1 and at <= start:
+                if at + len(p) >= end:
+                    return False
+                at = low.find(p, at + 1)
+        if self.context:
+            where = (scope if scope is not None else text).casefold()
+            return any(re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", where) for w in self.context)
+        return True
+
+
+def is_acronym(term: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", term))
 
 
 _BUILD_LOCK = threading.Lock()  # module-wide, so a Glossary still pickles and copies
@@ -78,6 +112,17 @@ class Glossary:
 
     entries: tuple[Entry, ...] = ()
     origin: str = field(default="", compare=False)
+    # Derived tables (matchers, pairs, verify groups), filled on first use: the entries never change.
+    _cache: dict[object, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the derived tables (compiled regexes rebuild on use)."""
+        return {"entries": self.entries, "origin": self.origin}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        object.__setattr__(self, "entries", state["entries"])
+        object.__setattr__(self, "origin", state["origin"])
+        object.__setattr__(self, "_cache", {})
 
     @cached_property
     def version(self) -> str:
@@ -90,8 +135,9 @@ class Glossary:
 
     def pairs(self, source: str, target: str) -> list[tuple[str, str]]:
         """Translate-type (and keep) term pairs for an engine with native glossaries (DeepL)."""
-        cache = self.__dict__.setdefault("_pairs", {})  # every story asks; the term base never changes
-        if (source, target) not in cache:
+        cache = self._cache  # every story asks; the term base never changes
+        key = ("pairs", source, target)
+        if key not in cache:
             out: dict[str, str] = {}
             for e in self.of_type("translate", "keep"):
                 tgt = e.preferred(target)
@@ -99,45 +145,178 @@ class Glossary:
                     continue
                 for src in e.terms(source):
                     out.setdefault(src, tgt)
-            cache[(source, target)] = tuple(out.items())
-        return list(cache[(source, target)])
+            cache[key] = tuple(out.items())
+        return list(cache[key])  # type: ignore[call-overload]
 
     def matcher(self, language: str, types: Sequence[str] = ("translate", "keep")) -> Matcher:
         """A longest-match-first matcher over the `language` side of entries of these types."""
         return self._matcher(lang_code(language), tuple(types))
 
     def _matcher(self, language: str, types: tuple[str, ...]) -> Matcher:
-        cache = self.__dict__.setdefault("_matchers", {})
-        found = cache.get((language, types))
+        cache = self._cache
+        found = cache.get(("matcher", language, types))
         if found is None:
             with _BUILD_LOCK:  # the first stories arrive together: compile once, not once per thread
-                found = cache.get((language, types))
+                found = cache.get(("matcher", language, types))
                 if found is None:
                     items = [
                         MatchItem(key=i, surface=t, case_sensitive=e.case_sensitive)
                         for i, e in enumerate(self.entries) if e.type in types
                         for t in e.terms(language) if t.strip()
                     ]
-                    found = cache[(language, types)] = Matcher(items, language)
+                    found = cache[("matcher", language, types)] = Matcher(items, language)
+        return found  # type: ignore[return-value]
+
+    def derived(self, name: str, build: Callable[[], object]) -> object:
+        """A table derived from the entries (a stemmer, an index), built once per glossary."""
+        found = self._cache.get(("derived", name))
+        if found is None:
+            with _BUILD_LOCK:
+                found = self._cache.get(("derived", name))
+                if found is None:
+                    found = self._cache[("derived", name)] = build()
         return found
 
-    def find(self, text: str, source: str, target: str) -> list[Span]:
-        """Non-overlapping glossary occurrences in `text`, each with its target-language replacement."""
+    def senses(self, language: str) -> dict[str, tuple[int, ...]]:
+        """Entries sharing one surface term in a language (a term with several senses), by folded term."""
+        key = ("senses", lang_code(language))
+        found = self._cache.get(key)
+        if found is None:
+            groups: dict[str, list[int]] = {}
+            for i, e in enumerate(self.entries):
+                if e.type in ("translate", "keep"):
+                    for t in e.terms(language):
+                        groups.setdefault(t.casefold(), []).append(i)
+            found = self._cache[key] = {k: tuple(v) for k, v in groups.items()}
+        return found  # type: ignore[return-value]
+
+    def target_groups(self, target: str) -> tuple[tuple[int, ...], ...]:
+        """Entry indices sharing one target term: verify counts them together."""
+        key = ("groups", target)
+        groups = self._cache.get(key)
+        if groups is None:
+            found: dict[str, list[int]] = {}
+            for i, e in enumerate(self.entries):
+                pref = e.preferred(target)
+                if e.type in ("translate", "keep") and pref:
+                    found.setdefault(pref if e.case_sensitive else pref.casefold(), []).append(i)
+            groups = self._cache.setdefault(key, tuple(tuple(m) for m in found.values()))
+        return groups  # type: ignore[return-value]
+
+    def sense_at(self, key: int, surface: str, text: str, start: int, end: int, language: str,
+                 scope: str | None = None) -> int | None:
+        """Which entry a match really is: the first row for that term whose contexts fit, or none."""
+        rows = self.senses(language).get(surface.casefold(), (key,))
+        for i in sorted(rows, key=lambda i: (not self.entries[i].context, i)):  # rows with sense words first
+            if self.entries[i].applies(text, start, end, scope):
+                return i
+        return None
+
+    def occurrences(self, text: str, language: str, scope: str | None = None) -> list[tuple[int, int, int, str]]:
+        """(entry, start, end, matched text) of each term in `text` that is that concept here."""
+        out: list[tuple[int, int, int, str]] = []
+        for m in self.matcher(language).finditer(text):
+            i = self.sense_at(m.key, m.surface, text, m.start, m.end, language, scope)
+            if i is not None:
+                out.append((i, m.start, m.end, m.text))
+        return out
+
+    def find(
+        self, text: str, source: str, target: str, *, scope: str | None = None,
+        introduced: set[str] | None = None, title: bool = False,
+    ) -> list[Span]:
+        """Non-overlapping glossary occurrences in `text`, each with its target-language replacement.
+
+        `scope` is the story text that sense words are looked for in; `introduced` the short forms the
+        story has already spelled out (an acronym is spelled out once, then used alone); `title` asks for
+        headline title case.
+        """
         spans: list[Span] = []
-        for m in self.matcher(source).finditer(text):
-            entry = self.entries[m.key]
-            if entry.type == "keep":
-                replacement = entry.preferred(target) or entry.preferred(source) or m.text
-                kind = "keep"
+        seen = introduced if introduced is not None else set()
+        taken = 0
+        for i, start, end, matched in self.occurrences(text, source, scope):
+            if start < taken:
+                continue
+            entry = self.entries[i]
+            if entry.domain == "geo" and _inside_name(text, start):
+                continue  # "National Electric Vehicle Sweden" is a company, not the country
+            if source == "en" and (poss := _POSSESSIVE_END.search(matched)) and not _POSSESSIVE_END.search(
+                    self.entries[i].preferred("en") or ""):
+                # The possessive stays for the engine: "Hamas' political wing" -> "sayap politik Hamas".
+                end -= len(poss.group())
+                matched = matched[: len(matched) - len(poss.group())]
+            kind = "keep" if entry.type == "keep" else "term"
+            unit = self._acronym_unit(entry, text, matched, end, source, target, seen)
+            replacement: str
+            if unit is not None:
+                replacement, end = unit
+            elif entry.type == "keep":
+                replacement = entry.preferred(target) or entry.preferred(source) or matched
             else:
                 replacement = entry.preferred(target) or ""
-                kind = "term"
                 if not entry.case_sensitive:
-                    replacement = _carry_case(m.text, replacement, _mid_sentence(text, m.start))
+                    replacement = _carry_case(matched, replacement, _mid_sentence(text, start))
             if not replacement:
                 continue  # nothing to enforce in this direction
-            spans.append(Span(m.start, m.end, m.text, replacement, kind, entry.key))
+            if title and kind == "term":
+                replacement = title_case(replacement)
+            spans.append(Span(start, end, text[start:end], replacement, kind, entry.key))
+            taken = end
         return spans
+
+    @staticmethod
+    def _acronym_unit(
+        entry: Entry, text: str, matched: str, end: int, source: str, target: str, seen: set[str],
+    ) -> tuple[str, int] | None:
+        """"Badan Nasional Penanggulangan Bencana (BNPB)" once, then "BNPB": never "BNPB (BNPB)"."""
+        if entry.type != "translate":
+            return None
+        forms = {norm(t).casefold() for t in (*entry.en, *entry.id)}
+        paren = _PAREN.match(text, end)
+        short = entry.acronyms(target) or entry.acronyms(source)
+        full = entry.full(target)
+        if paren and norm(paren[1]).casefold() in forms:
+            inner = norm(paren[1])
+            acronym = (short[0] if short else None) or (inner if is_acronym(inner) else matched)
+            if is_acronym(matched) and not entry.acronyms(target) and matched in entry.terms(source):
+                acronym = matched
+            seen.add(acronym)
+            return (f"{full} ({acronym})" if full and full != acronym else acronym), paren.end()
+        if is_acronym(matched) and not entry.acronyms(target) and full:
+            # A short form the target language lacks ("BNPB" into English): spell it out once, then keep it.
+            if matched in seen:
+                return matched, end
+            seen.add(matched)
+            return f"{full} ({matched})", end
+        return None
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_NAME_RUN = re.compile(r"((?:[A-Z][\w&.-]*\s+){2,})$")
+_NOT_NAME = {"the", "a", "an", "in", "on", "at", "of", "for", "from", "to", "and", "but", "as", "by", "with", "said",
+             "says", "di", "ke", "dari", "dan", "yang", "untuk", "pada", "oleh", "kata", "menurut", "president",
+             "prime", "minister", "king", "queen", "presiden", "perdana", "menteri", "raja", "ratu"}
+
+
+def _inside_name(text: str, start: int) -> bool:
+    """Two or more capitalised words right before a place name make it part of a name."""
+    m = _NAME_RUN.search(text[:start])
+    if not m:
+        return False
+    words = m.group(1).split()
+    return not any(w.lower().strip(".,") in _NOT_NAME for w in words[-2:])
+
+
+_PAREN = re.compile(r"\s*\(([^()]{2,80})\)")
+_SMALL = {"di", "ke", "dari", "dan", "atau", "yang", "untuk", "pada", "of", "the", "and", "or", "in", "on", "at",
+          "for", "to", "a", "an"}
+
+
+def title_case(text: str) -> str:
+    """Headline title case for a restored term, leaving short function words and acronyms alone."""
+    words = text.split(" ")
+    return " ".join(w if (w.lower() in _SMALL and k) or w.isupper() else w[:1].upper() + w[1:]
+                    for k, w in enumerate(words))
 
 
 def _mid_sentence(text: str, at: int) -> bool:
@@ -148,11 +327,14 @@ def _mid_sentence(text: str, at: int) -> bool:
 def _carry_case(source: str, replacement: str, mid_sentence: bool) -> str:
     """A capitalised title mid-sentence ("President Biden", "the Foreign Ministry") stays capitalised."""
     words = source.split()
-    if not mid_sentence or not words or not replacement or not words[0].istitle():
+    if not words or not replacement or not words[0].istitle():
         return replacement
-    if all(w[:1].isupper() for w in words if len(w) > 3) and len(words) > 1:
+    if len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3):
+        # "Finance Minister Sri Mulyani", even at a sentence start: a title, not "Menteri keuangan".
         return " ".join(w[:1].upper() + w[1:] if len(w) > 3 or i == 0 else w
                         for i, w in enumerate(replacement.split()))
+    if not mid_sentence:
+        return replacement  # a sentence-initial capital: restore() capitalises the first letter
     return replacement[:1].upper() + replacement[1:]
 
 

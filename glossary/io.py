@@ -11,7 +11,7 @@ import defusedxml.ElementTree as DET
 
 from glossary.entries import Entry, Glossary, norm
 
-COLUMNS = ("en", "id", "type", "case_sensitive", "pos", "note", "domain")
+COLUMNS = ("en", "id", "type", "case_sensitive", "pos", "note", "domain", "not_in", "context")
 _TRUE = {"yes", "y", "true", "1", "case-sensitive", "cs"}
 _FALSE = {"", "no", "n", "false", "0"}
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -19,6 +19,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _STATUS = {"translate": "preferredTerm-admn-sts", "keep": "preferredTerm-admn-sts",
            "forbidden": "deprecatedTerm-admn-sts"}
 _KEEP_NOTE = "do-not-translate"
+_NOT_IN, _CONTEXT = "x-negativeContext", "x-senseContext"  # Kawat's sense data, as TBX private descrip types
 
 
 class GlossaryFormatError(ValueError):
@@ -50,7 +51,7 @@ def parse_csv_text(text: str, origin: str = "<csv>") -> list[Entry]:
             en=_split(cells.get("en")), id=_split(cells.get("id")),
             type=cells.get("type", "").lower() or "translate", case_sensitive=cs in _TRUE,
             pos=cells.get("pos", ""), note=cells.get("note", ""), domain=cells.get("domain", ""),
-            line=line, origin=origin,
+            not_in=_split(cells.get("not_in")), context=_split(cells.get("context")), line=line, origin=origin,
         ))
     return entries
 
@@ -66,7 +67,7 @@ def write_csv(glossary: Glossary, path: Path) -> None:
     w.writerow(COLUMNS)
     for e in glossary.entries:
         w.writerow(["|".join(e.en), "|".join(e.id), e.type, "yes" if e.case_sensitive else "no",
-                    e.pos, e.note, e.domain])
+                    e.pos, e.note, e.domain, "|".join(e.not_in), "|".join(e.context)])
     Path(path).write_text(buf.getvalue(), encoding="utf-8")
 
 
@@ -106,6 +107,10 @@ def write_tbx(glossary: Glossary, path: Path) -> None:
             ET.SubElement(ce, q("descrip"), {"type": "subjectField"}).text = e.domain
         if e.note:
             ET.SubElement(ce, q("note")).text = e.note
+        for phrase in e.not_in:
+            ET.SubElement(ce, q("descrip"), {"type": _NOT_IN}).text = phrase
+        for word in e.context:
+            ET.SubElement(ce, q("descrip"), {"type": _CONTEXT}).text = word
         for lang, terms in (("en", e.en), ("id", e.id)):
             if not terms:
                 continue
@@ -136,6 +141,8 @@ def read_tbx(path: Path) -> Glossary:
         terms: dict[str, list[str]] = {"en": [], "id": []}
         statuses: list[str] = []
         notes: list[str] = []
+        not_in: list[str] = []
+        context: list[str] = []
         keep = cs = False
         pos = domain = ""
         for child in ce.iter():
@@ -143,6 +150,10 @@ def read_tbx(path: Path) -> Glossary:
             text = norm(child.text or "")
             if name == "descrip" and typ == "subjectField":
                 domain = text
+            elif name == "descrip" and typ == _NOT_IN and text:
+                not_in.append(text)
+            elif name == "descrip" and typ == _CONTEXT and text:
+                context.append(text)
             elif name == "note" and text:
                 notes.append(text)
         for ls in (el for el in ce if _local(el.tag) in ("langSec", "langSet")):
@@ -164,6 +175,6 @@ def read_tbx(path: Path) -> Glossary:
                     terms[lang].append(term)
         kind = "keep" if keep else "forbidden" if any(s.startswith("deprecated") for s in statuses) \
             else "translate"
-        entries.append(Entry(tuple(terms["en"]), tuple(terms["id"]), kind, cs, pos,
-                             "; ".join(notes), domain, n, str(path)))
+        entries.append(Entry(tuple(terms["en"]), tuple(terms["id"]), kind, cs, pos, "; ".join(notes), domain,
+                             not_in=tuple(not_in), context=tuple(context), line=n, origin=str(path)))
     return Glossary(tuple(entries), str(path))

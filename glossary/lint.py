@@ -59,12 +59,38 @@ def lint(glossary: Glossary) -> list[Finding]:
             if key in seen:
                 continue
             seen[key] = True
+            if len(targets) > 1 and sum(not g.context for g in group) <= 1:
+                continue  # one term, several senses: each row but one says when it applies
             if len(targets) > 1:
                 out.append(Finding("error", f"{src} term {term!r} has conflicting {tgt} targets "
                                             f"{sorted(targets)} (lines {lines})", group[0].line))
             else:
                 out.append(Finding("warning" if src == "id" else "error",
                                    f"duplicate {src} term {term!r} (lines {lines})", group[0].line))
+
+    # Sense data: a negative context that never holds the term can never apply; empty sense words are typos.
+    for e in es:
+        forms = [t.casefold() for t in (*e.en, *e.id)]
+        for phrase in e.not_in:
+            if not any(_holds(phrase.casefold(), f) for f in forms):
+                out.append(Finding("error", f"{_where(e)}{e.key!r}: negative context {phrase!r} does not contain "
+                                            f"the term, so it never applies", e.line))
+        for word in e.context:
+            if not re.search(r"\w", word):
+                out.append(Finding("error", f"{_where(e)}{e.key!r}: empty sense word {word!r}", e.line))
+    for src in ("en", "id"):
+        by_term2: dict[str, list[Entry]] = {}
+        for e in es:
+            if e.type in ("translate", "keep"):
+                for t in e.terms(src):
+                    by_term2.setdefault(t.casefold(), []).append(e)
+        for term, group in by_term2.items():
+            if len({(g.preferred("id" if src == "en" else "en") or "").casefold() for g in group}) > 1 \
+                    and sum(not g.context for g in group) > 1:
+                continue  # reported above as a conflict
+            if len(group) > 1 and all(g.context for g in group):
+                out.append(Finding("warning", f"{src} term {term!r}: every sense row needs context words; when none "
+                                              f"fits, the term is left to the engine", group[0].line))
 
     # Terms inside other terms: the longest match wins, which may hide the shorter concept.
     for lang in LANGS:
@@ -91,6 +117,11 @@ def lint(glossary: Glossary) -> list[Finding]:
                         out.append(Finding(sev, f"forbidden {lang} term in {t!r} ({_where(e).rstrip(': ')}), "
                                                 f"forbidden at {_where(f).rstrip(': ')}", e.line))
     return out
+
+
+def _holds(phrase: str, term: str) -> bool:
+    """Does the phrase contain the term (as the matcher would find it: "board" in "on board", "boarding")?"""
+    return term.split()[0] in phrase if term.split() else False
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -48,9 +48,16 @@ def token(n: int, width: int = 3) -> str:
     return f"{PREFIX}{n:0{width}d}{SUFFIX}"
 
 
-def protect(text: str, spans: Sequence[Span], *, start: int = 0) -> Masked:
-    """Replace each span by a unique token (numbering from `start`, so blocks of one story differ)."""
+def protect(text: str, spans: Sequence[Span], *, start: int = 0, inline: frozenset[str] = frozenset()) -> Masked:
+    """Replace each span by a unique token (numbering from `start`, so blocks of one story differ).
+
+    Spans of an `inline` kind are written as their target text instead, for the engine to read and
+    place (verification checks them afterwards).
+    """
     ordered = sorted(spans, key=lambda s: s.start)
+    if inline and any(s.kind in inline for s in ordered):
+        rewritten, moved = _inline(text, ordered, inline)
+        return protect(rewritten, moved, start=start)
     width = max(3, len(str(start + len(ordered))))
     out: list[str] = []
     slots: dict[str, Slot] = {}
@@ -71,6 +78,24 @@ def protect(text: str, spans: Sequence[Span], *, start: int = 0) -> Masked:
         pos = span.end
     out.append(text[pos:])
     return Masked("".join(out), slots)
+
+
+def _inline(text: str, spans: Sequence[Span], inline: frozenset[str]) -> tuple[str, list[Span]]:
+    """The text with inline spans replaced by their target text, and the other spans at their new offsets."""
+    out: list[str] = []
+    moved: list[Span] = []
+    pos = 0
+    shift = 0
+    for span in spans:
+        if span.kind in inline:
+            out.append(text[pos:span.start])
+            out.append(span.replacement)
+            shift += len(span.replacement) - (span.end - span.start)
+            pos = span.end
+        else:
+            moved.append(Span(span.start + shift, span.end + shift, span.text, span.replacement, span.kind, span.key))
+    out.append(text[pos:])
+    return "".join(out), moved
 
 
 @lru_cache(maxsize=1024)
@@ -127,10 +152,10 @@ def restore(translated: str, masked: Masked) -> Restored:
             starts = _token_starts(text)
         hits = _token_hits(_token_regex(tok), text, starts)
         if not hits:
-            problems.append(f"placeholder for {slot.original!r} lost")
+            problems.append(f"lost token: the placeholder for {slot.original!r} did not come back")
             continue
         if len(hits) > 1:
-            problems.append(f"placeholder for {slot.original!r} duplicated ({len(hits)}x)")
+            problems.append(f"duplicated token: the placeholder for {slot.original!r} came back {len(hits)}x")
         pieces: list[str] = []
         pos = 0
         for m in hits:
@@ -145,9 +170,23 @@ def restore(translated: str, masked: Masked) -> Restored:
         pieces.append(text[pos:])
         text = "".join(pieces)
         starts = None
+    text = _hyphenate_clitics(text, masked)
     for m in _leftover_iter(text):
-        problems.append(f"leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
+        problems.append(f"lost token: leftover placeholder fragment {text[m.start():m.start() + 12]!r}")
     return Restored(text, tuple(problems))
+
+
+_CLITIC = r"(nya|lah|kah|pun)(?!\w)"
+
+
+def _hyphenate_clitics(text: str, masked: Masked) -> str:
+    """An engine glues a clitic to a restored name ("OpenAInya"): EYD V writes "OpenAI-nya"."""
+    for slot in masked.slots.values():
+        rep = slot.replacement
+        last = rep.split()[-1] if rep.split() else ""
+        if any(ch.isupper() for ch in last[1:]):
+            text = re.sub(rf"(?<!\w)({re.escape(rep)}){_CLITIC}", r"\1-\2", text)
+    return text
 
 
 def leftovers(text: str) -> list[str]:

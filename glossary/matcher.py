@@ -14,6 +14,7 @@ _SUFFIX = {
     "en": r"(?:(?:e?s)?(?:['’]s?)?)",
     "id": r"(?:-?(?:nya|lah|kah|pun))?",
 }
+_NAME_CLITIC = r"(?:[-‐‑](?:nya|lah|kah|pun))?"
 _APOS = "['’]"
 _DASH = "[-‐‑–]"
 
@@ -35,7 +36,11 @@ class Match:
 
 
 def term_pattern(surface: str, language: str) -> str:
-    """Regex for one term: flexible whitespace, either apostrophe, inflected last word."""
+    """Regex for one term: flexible whitespace, either apostrophe, inflected last word.
+
+    Indonesian clitics join a common word directly ("dewan direksinya") but a name with a hyphen
+    ("OpenAI-nya", "BNPB-nya"): "OpenAInya" is not the name and fails verification.
+    """
     words = surface.split()
     parts: list[str] = []
     for i, word in enumerate(words):
@@ -49,7 +54,8 @@ def term_pattern(surface: str, language: str) -> str:
             parts.append(_escape(word))
     body = r"\s+".join(parts)
     if words and re.search(r"\w$", words[-1]):
-        body += _SUFFIX.get(language, "")
+        name = language == "id" and any(ch.isupper() for ch in words[-1][1:])  # OpenAI, ChatGPT, BNPB
+        body += _NAME_CLITIC if name else _SUFFIX.get(language, "")
     return body
 
 
@@ -76,13 +82,25 @@ def _norm_key(chars: str) -> str:
 _Group = tuple[re.Pattern[str], tuple[MatchItem, ...]]  # candidates as one alternation, and the term per branch
 _RECENT = 256  # texts whose matches a matcher remembers (a few stories' worth of segments)
 _QUICK_ITEMS = 48  # matchers this small (forbidden terms, lint) first ask whether any term can occur at all
-_UNSEEN = object()
+_UNSEEN: _Group = (re.compile("(?!)"), ())  # memo sentinel, typed like a group so lookups stay one call
 
 
 def _item_pattern(it: MatchItem, language: str) -> str:
-    """One term as a self-contained alternative: word-bounded, case-folded unless the entry says not."""
-    body = rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)"
-    return body if it.case_sensitive else f"(?i:{body})"
+    """One term as a self-contained alternative: word-bounded, case-folded unless the entry says not.
+
+    A case-sensitive entry still matches where case carries no meaning: a name of several words in
+    any case ("UN security council", "SECURITY COUNCIL"), a single word capitalised at a sentence
+    start ("Generative") or in an all-capitals headline ("CONGRESS").
+    """
+    if not it.case_sensitive or len(it.surface.split()) > 1:
+        return rf"(?i:(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w))"
+    forms = [it.surface]
+    if it.surface[:1].islower():
+        forms.append(it.surface[:1].upper() + it.surface[1:])
+    if len(it.surface) >= 3 and not it.surface.isupper():
+        forms.append(it.surface.upper())
+    alts = "|".join(term_pattern(f, language) for f in dict.fromkeys(forms))
+    return rf"(?<!\w)(?:{alts})(?!\w)"
 
 
 class Matcher:
@@ -119,7 +137,7 @@ class Matcher:
                 self._by_two.setdefault(_norm_key(first[:2]), []).append(i)
         self.regex = bool(self.items) or None  # kept for callers that test for an empty matcher
         others = "".join(re.escape(k) for k in self._other)
-        self._starts = re.compile(rf"(?<!\w)\w" + (rf"|[{others}]" if others else ""))  # where `lowered` cannot help
+        self._starts = re.compile(r"(?<!\w)\w" + (rf"|[{others}]" if others else ""))  # where `lowered` cannot help
         surfaces = [it.surface for it in self.items]
         self._quick = quick_regex(surfaces, language) if len(self.items) <= _QUICK_ITEMS else None
         self._words = None if self._other else start_regex(surfaces, language)
@@ -161,10 +179,10 @@ class Matcher:
                 group = self._candidates(raw)
             if group is None:
                 continue
-            m = group[0].match(text, pos)  # type: ignore[index]
+            m = group[0].match(text, pos)
             if m is not None:
                 end = m.end()
-                it = group[1][m.lastindex - 1]  # type: ignore[index,operator]  # some alternative matched
+                it = group[1][(m.lastindex or 1) - 1]  # a match means some alternative (group) matched
                 yield Match(it.key, pos, end, m.group(), it.surface)
 
     def _find(self, text: str) -> tuple[Match, ...]:

@@ -55,7 +55,7 @@ def start_regex(surfaces: Iterable[str], language: str) -> re.Pattern[str] | Non
     """
     literals: set[str] = set()
     for surface in surfaces:
-        literal = _WORD_ASCII.match(first_literal(surface, language)).group()  # type: ignore[union-attr]
+        literal = _WORD_ASCII.match(first_literal(surface, language)).group()  # type: ignore[union-attr]  # `*`: always matches
         if not literal:
             return None
         literals.add(literal.lower())

@@ -5,17 +5,27 @@ from __future__ import annotations
 import json
 import secrets
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from adapters.config import PartnerConfig
 from adapters.errors import PermanentError, TransientError
-from flows.settings import PartnerConfig
-from infra.seaweed import S3Identity, SeaweedServer
+from infra.seaweed import S3Identity
 from newsroom.model import safe_id
+
+
+class IdentityStore(Protocol):
+    """Where SeaweedFS keeps S3 identities: a server we run, or the config file of one we do not."""
+
+    @property
+    def identities(self) -> list[S3Identity]: ...
+
+    def reload(self, identities: Iterable[S3Identity]) -> None: ...
+
 
 TEMPLATES = Path(__file__).resolve().parent / "aws"
 PARTNER_PREFIX = "kawat-partner-"
@@ -128,7 +138,7 @@ def provision(
     partners: Sequence[PartnerConfig],
     admin_client: Any,
     *,
-    seaweed: SeaweedServer | None = None,
+    seaweed: IdentityStore | None = None,
     writer: S3Identity | None = None,
     out_dir: Path = Path("infra/aws/generated"),
     account_id: str = "ACCOUNT_ID",

@@ -81,7 +81,7 @@ class SeaweedServer:
         os.chmod(tmp, 0o600)
         tmp.replace(self.config_path)
 
-    def start(self, timeout: float = 60.0) -> "SeaweedServer":
+    def start(self, timeout: float = 60.0) -> SeaweedServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.write_identities(self.identities)
         if not self.s3_port:
@@ -143,7 +143,7 @@ class SeaweedServer:
         self.stop()
         self.start()
 
-    def __enter__(self) -> "SeaweedServer":
+    def __enter__(self) -> SeaweedServer:
         return self.start() if self.process is None else self
 
     def __exit__(self, *exc: object) -> None:

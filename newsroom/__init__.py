@@ -1,8 +1,24 @@
 """Kawat's pure domain: stories, localization rules, credits, rendering and QA (no I/O)."""
 
 from newsroom.model import (
-    Block, BlockRole, Credit, CreditRole, Dateline, LocalizedArticle, Picture, Provenance,
-    QAReport, Rendition, ReviewState, Signal, Status, Story, Subject, TermCheck, safe_id, story_key,
+    Block,
+    BlockRole,
+    Credit,
+    CreditRole,
+    Dateline,
+    LocalizedArticle,
+    Picture,
+    Provenance,
+    QAReport,
+    Rendition,
+    ReviewState,
+    Signal,
+    Status,
+    Story,
+    Subject,
+    TermCheck,
+    safe_id,
+    story_key,
 )
 
 __all__ = [

@@ -3,24 +3,67 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from newsroom.model import Credit, CreditRole, Picture, Story
+from newsroom.render.labels import label
 
 _AGENCIES = {"afp.com": "AFP", "afp": "AFP", "ap.org": "AP", "reuters.com": "Reuters"}
-_LABELS = {
-    "id": {CreditRole.editor: "Redaktur", CreditRole.author: "Penulis", CreditRole.photographer: "Foto",
-           CreditRole.translator: "Penerjemah", CreditRole.agency: "Sumber"},
-    "en": {CreditRole.editor: "Editor", CreditRole.author: "Writer", CreditRole.photographer: "Photo",
-           CreditRole.translator: "Translated by", CreditRole.agency: "Source"},
+_KEYS = {CreditRole.editor: "editor", CreditRole.author: "author", CreditRole.photographer: "photographer",
+         CreditRole.translator: "translator", CreditRole.agency: "agency"}
+DESK = "desk"  # organisation of the configured desk editor, so the source's own editor stays apart
+MACHINE = "machine translation"
+# The services' public names, as a disclosure must print them (never the internal engine id).
+_PUBLIC = {"google": "Google Translate", "deepl": "DeepL", "libre": "LibreTranslate",
+           "libretranslate": "LibreTranslate", "mymemory": "MyMemory", "microsoft": "Microsoft Translator",
+           "azure": "Microsoft Translator", "bing": "Microsoft Translator"}
+
+
+@dataclass(frozen=True)
+class CreditTemplate:
+    """How a partner prints credits: closing roles in order, where photo credits go, whose editor is named."""
+
+    roles: tuple[CreditRole, ...]
+    photo: Literal["caption", "closing"] = "caption"  # under each picture, or once in the closing block
+    editor_from: Literal["desk", "source"] = "desk"  # the configured desk editor, or the source's own
+    one_line: bool = False
+
+
+_TEMPLATES: dict[str, CreditTemplate] = {
+    # The seed article: "Foto: AFP" above the caption; "Redaktur: …" then "Penulis: AFP" at the end.
+    "standard": CreditTemplate((CreditRole.editor, CreditRole.author, CreditRole.translator)),
+    "source-editor": CreditTemplate((CreditRole.editor, CreditRole.author, CreditRole.translator),
+                                    editor_from="source"),
+    # Antara style names the translator and the editor only, in that order.
+    "antara": CreditTemplate((CreditRole.translator, CreditRole.editor)),
+    "compact": CreditTemplate((CreditRole.author, CreditRole.photographer, CreditRole.translator, CreditRole.editor),
+                              photo="closing", one_line=True),
 }
-# Antara style names the translator and the editor only, in that order.
-_ORDER = {
-    "standard": (CreditRole.editor, CreditRole.author, CreditRole.photographer, CreditRole.translator),
-    "antara": (CreditRole.translator, CreditRole.editor),
-    "compact": (CreditRole.author, CreditRole.photographer, CreditRole.translator, CreditRole.editor),
-}
-TEMPLATES = tuple(_ORDER)
+TEMPLATES = tuple(_TEMPLATES)
+
+
+def credit_template(name: str) -> CreditTemplate:
+    """A partner's credit template by name; an unknown name is a configuration error."""
+    if name not in _TEMPLATES:
+        raise ValueError(f"unknown credit template {name!r}; known: {', '.join(TEMPLATES)}")
+    return _TEMPLATES[name]
+
+
+def engine_public_name(engine: str | None, kind: str | None = None) -> str | None:
+    """"libre" -> "LibreTranslate": the name readers know; None for no engine or a non-engine (memory, dry run)."""
+    if not engine or engine in ("dry-run", "original", "human", "none"):
+        return None
+    for key in (kind, engine):
+        if key:
+            low = key.lower()
+            if low in _PUBLIC:
+                return _PUBLIC[low]
+            hit = next((v for k, v in _PUBLIC.items() if low.startswith(k)), None)
+            if hit:
+                return hit
+    return engine
 
 
 def _lang(language: str) -> str:
@@ -63,11 +106,26 @@ def _photo_parts(picture: Picture, agency: str | None) -> Credit | None:
     return Credit(role=CreditRole.photographer, name=name, organisation=org if org != name else None)
 
 
+def desk_editor(editor: str | Mapping[str, str] | None, language: str) -> str | None:
+    """The configured desk editor for one language: a per-language table, or one name ("Meja Redaksi Kawat"
+    becomes "Kawat Desk" in English: a desk's name is translated, a person's is not)."""
+    if editor is None or isinstance(editor, str):
+        name = editor
+    else:
+        name = editor.get(_lang(language)) or editor.get("id") or next(iter(editor.values()), None)
+    if name and _lang(language) == "en":
+        desk_id = label("id", "desk")
+        if name.startswith(desk_id + " "):
+            name = f"{name[len(desk_id) + 1:]} {label('en', 'desk')}"
+    return name
+
+
 def build_credits(
-    story: Story, *, editor: str | None = None, translator: str | None = None, engine: str | None = None,
-    machine_translated: bool = True,
+    story: Story, *, editor: str | Mapping[str, str] | None = None, translator: str | None = None,
+    engine: str | None = None, machine_translated: bool = True, language: str = "id",
 ) -> tuple[Credit, ...]:
-    """Agency, authors, photographers from the feed; editor and translator from configuration."""
+    """Agency, authors, photographers (and the source's editor) from the feed; desk editor and translator from
+    configuration. Both editors are kept apart; the partner's template picks one when rendering."""
     agency = copyright_holder(story) or agency_name(story.provider)
     out: list[Credit] = list(story.credits)
 
@@ -88,12 +146,13 @@ def build_credits(
         credit = _photo_parts(pic, agency)
         if credit:
             add(credit)
-    if editor:
-        add(Credit(role=CreditRole.editor, name=editor))
+    desk = desk_editor(editor, language)
+    if desk:
+        out.append(Credit(role=CreditRole.editor, name=desk, organisation=DESK))
     if translator:
         add(Credit(role=CreditRole.translator, name=translator))
     elif machine_translated and engine:
-        add(Credit(role=CreditRole.translator, name=engine, organisation="machine translation"))
+        add(Credit(role=CreditRole.translator, name=engine_public_name(engine) or engine, organisation=MACHINE))
     return tuple(out)
 
 
@@ -104,11 +163,17 @@ def _display(credit: Credit) -> str:
 
 
 def disclosure(language: str, engine: str | None = None) -> str:
-    """The machine-translation notice a partner can require."""
-    via = f" ({engine})" if engine else ""
-    if _lang(language) == "id":
-        return f"Artikel ini diterjemahkan dengan bantuan mesin penerjemah{via}."
-    return f"This article was translated with the help of machine translation{via}."
+    """The machine-translation notice a partner can require, naming the service as readers know it."""
+    public = engine_public_name(engine) if engine else None
+    return label(language, "mt_notice") + (f" ({public})." if public else ".")
+
+
+def _editors(credits: Sequence[Credit], tpl: CreditTemplate) -> list[Credit]:
+    """One editor credit: the desk's, or the source's when the template says so (the other as fallback)."""
+    desk = [c for c in credits if c.role == CreditRole.editor and c.organisation == DESK]
+    source = [c for c in credits if c.role == CreditRole.editor and c.organisation != DESK]
+    first, second = (source, desk) if tpl.editor_from == "source" else (desk, source)
+    return first[:1] or second[:1]
 
 
 def credit_lines(
@@ -116,29 +181,36 @@ def credit_lines(
     engine: str | None = None,
 ) -> list[str]:
     """'Redaktur: Lili Lestari', 'Penulis: AFP' … per template; 'compact' gives one line."""
-    if template not in _ORDER:
-        raise ValueError(f"unknown credit template {template!r}; known: {', '.join(TEMPLATES)}")
+    tpl = credit_template(template)
     lang = _lang(language)
-    labels = _LABELS[lang]
-    machine = [c for c in credits if c.role == CreditRole.translator and c.organisation == "machine translation"]
+    machine = [c for c in credits if c.role == CreditRole.translator and c.organisation == MACHINE]
     lines: list[str] = []
-    for role in _ORDER[template]:
-        chosen = [c for c in credits if c.role == role and c not in machine]
-        if role == CreditRole.author and template == "standard" and chosen and all(c.organisation for c in chosen):
+    for role in tpl.roles:
+        if role == CreditRole.editor:
+            chosen = _editors(credits, tpl)
+        else:
+            chosen = [c for c in credits if c.role == role and c not in machine]
+        agency_copy = bool(chosen) and all(c.organisation for c in chosen)
+        if role == CreditRole.author and not tpl.one_line and agency_copy:
+            if lang == "en":
+                continue  # English agency copy is credited by its dateline ("SAN FRANCISCO (AFP) -")
             # Agency copy is credited to the agency, as Indonesian outlets print it ("Penulis: AFP");
             # the named reporters stay in the ninjs `by` field.
             names = list(dict.fromkeys(c.organisation for c in chosen if c.organisation))
         else:
-            names = [_display(c) for c in chosen]
-        if role == CreditRole.photographer:
-            names = list(dict.fromkeys(names))
+            names = list(dict.fromkeys(_display(c) for c in chosen))
         if names:
-            lines.append(f"{labels[role]}: {', '.join(names)}")
-    if template == "compact" and lines:
+            lines.append(f"{label(lang, _KEYS[role])}: {', '.join(names)}")
+    if tpl.one_line and lines:
         lines = [" | ".join(lines)]
     if mt_disclosure:
         lines.append(disclosure(lang, engine or (machine[0].name if machine else None)))
     return lines
+
+
+def photo_in_caption(template_name: str) -> bool:
+    """Does this template print the photo credit under each picture (not in the closing block)?"""
+    return credit_template(template_name).photo == "caption"
 
 
 def photo_credit_line(picture: Picture, language: str) -> str | None:
@@ -146,7 +218,7 @@ def photo_credit_line(picture: Picture, language: str) -> str | None:
     credit = _photo_parts(picture, None)
     if credit is None:
         return None
-    label = _LABELS[_lang(language)][CreditRole.photographer]
+    word = label(language, "photo")
     if credit.organisation and credit.organisation != credit.name:
-        return f"{label}: {credit.organisation}/{credit.name}"
-    return f"{label}: {credit.name}"
+        return f"{word}: {credit.organisation}/{credit.name}"
+    return f"{word}: {credit.name}"

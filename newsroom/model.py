@@ -9,13 +9,34 @@ import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from newsroom.hygiene import clean_id, clean_text
+
+# Fields holding identifiers: besides text hygiene they lose zero-width characters.
+_ID_FIELDS = frozenset({"provider", "date_id", "item_id", "id", "code", "href", "story_id"})
+
+
+def _scrub(value: object, is_id: bool) -> object:
+    if isinstance(value, str):
+        return clean_id(value) if is_id else clean_text(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scrub(v, is_id) for v in value)
+    return value
 
 
 class Frozen(BaseModel):
     """Immutable value object: stories are facts, never edited in place."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hygiene(cls, data: object) -> object:
+        """No control characters, escape sequences or bidi overrides get into any text a partner sees."""
+        if isinstance(data, dict):
+            return {k: _scrub(v, k in _ID_FIELDS) for k, v in data.items()}
+        return data
 
 
 class Status(StrEnum):
@@ -220,18 +241,60 @@ class LocalizedArticle(Editorial):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?")
+DIGEST_SEP = "--"  # between the readable part of a sanitised id and the digest of the raw id
+_DIGEST_LEN = 12
+
+
+def is_safe_id(value: str, max_len: int = 120) -> bool:
+    """Already fit for keys and file names: ASCII letters, digits, `._-`, no `..`, no edge dot or dash."""
+    return len(value) <= max_len and ".." not in value and _SAFE.fullmatch(value) is not None
+
+
+def id_digest(value: str) -> str:
+    """Short digest of a raw id: what keeps two ids that sanitise alike apart."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST_LEN]
+
+
+def _readable(value: str) -> str:
+    text = unicodedata.normalize("NFKD", clean_id(value)).encode("ascii", "ignore").decode()
+    text = _UNSAFE.sub("-", text).strip("-.")
+    return re.sub(r"\.{2,}", ".", text)
+
+
+def digested_id(value: str, max_len: int = 120) -> str:
+    """`<readable part>--<digest of value>`: path-safe, and distinct for every distinct `value`."""
+    text = _readable(value)
+    if not text:
+        raise ValueError(f"id {value!r} has no safe characters")
+    return f"{text[: max_len - _DIGEST_LEN - len(DIGEST_SEP)].rstrip('-.')}{DIGEST_SEP}{id_digest(value)}"
 
 
 def safe_id(value: str, max_len: int = 120) -> str:
-    """Make an id safe for object keys and file names: no slashes, no `..`, ASCII only."""
-    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    text = _UNSAFE.sub("-", text).strip("-.")
-    text = re.sub(r"\.{2,}", ".", text)
-    if not text:
-        raise ValueError(f"id {value!r} has no safe characters")
-    return text[:max_len]
+    """Make an id safe for object keys and file names: no slashes, no `..`, ASCII only.
+
+    A safe id is returned as it is (so the function is idempotent); any other id keeps a short digest
+    of its raw form, so `../etc/kwt` and `etc/kwt` can never land on the same key or file.
+    """
+    if is_safe_id(value, max_len):
+        return value
+    return digested_id(value, max_len)
 
 
 def story_key(provider: str, date_id: str, item_id: str) -> str:
     """The story id used in keys, ledgers and the UI: `afp.com-20231120-TX-PAR-WGF71`."""
     return "-".join(safe_id(p) for p in (provider, date_id, item_id) if p)
+
+
+def without_pictures(story: Story, refused: set[str]) -> Story:
+    """The story minus renditions whose file was refused, so partners never see a picture that is not there."""
+    if not refused:
+        return story
+
+    def keep(r: Rendition) -> bool:
+        return r.href.replace("\\", "/").rsplit("/", 1)[-1] not in refused and r.href not in refused
+
+    pictures = tuple(p.model_copy(update={"renditions": tuple(r for r in p.renditions if keep(r))})
+                     for p in story.pictures)
+    pictures = tuple(p for p in pictures if p.renditions)
+    return story if pictures == story.pictures else story.model_copy(update={"pictures": pictures})

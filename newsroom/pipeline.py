@@ -9,20 +9,36 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from newsroom.credits import build_credits, copyright_holder
-from newsroom.localize import convention_spans, localize_dateline
-from newsroom.spans import merge_spans
+from newsroom.localize import Mentions, convention_spans, dateline_city, localize_dateline, story_zone
 from newsroom.model import (
-    Block, LocalizedArticle, Picture, Provenance, QAReport, ReviewState, Signal, Status, Story,
+    Block,
+    LocalizedArticle,
+    Picture,
+    Provenance,
+    QAReport,
+    ReviewState,
+    Signal,
+    Status,
+    Story,
 )
+from newsroom.spans import merge_spans
+
+if TYPE_CHECKING:  # the glossary package builds on newsroom; only its type is named here
+    from glossary import Glossary
 
 
 class Translated(Protocol):
-    texts: list[str]
-    engine: str
-    characters_sent: int
+    """What localization needs back from a translation (read-only, so frozen results fit)."""
+
+    @property
+    def texts(self) -> list[str]: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def characters_sent(self) -> int: ...
 
 
 TranslateFn = Callable[[Sequence[str], str, str], Translated]
@@ -34,10 +50,13 @@ LanguageCheckFn = Callable[[str, str], "str | None"]
 class LocalizeOptions:
     """Editorial settings that shape an article but are not part of the story."""
 
-    editor: str | None = None
+    editor: str | Mapping[str, str] | None = None  # one name, or one per language ({"id": …, "en": …})
     translator: str | None = None
     gate: bool = True
-    timezone: str | None = None
+    timezone: str | None = None  # the desk's clock for stories whose dateline names no known place
+    # How terms reach the engine: "merge" (adjacent terms as one token in target order, measured best
+    # in bench/masking.py), "tokens" (one opaque token each) or "inject" (target text for the engine to place).
+    masking: str = "merge"
 
 
 def _blank(text: str, spans: Sequence) -> str:
@@ -45,6 +64,12 @@ def _blank(text: str, spans: Sequence) -> str:
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         text = text[: span.start] + " " + text[span.end :]
     return text
+
+
+def _title_case(headline: str) -> bool:
+    """A headline In Title Case (most longer words capitalised): restored terms must follow it."""
+    words = [w for w in headline.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _segments(story: Story) -> list[str]:
@@ -74,7 +99,7 @@ def localize_story(
     *,
     source: str,
     target: str,
-    glossary,  # glossary.Glossary
+    glossary: Glossary,
     translate: TranslateFn,
     check_language: LanguageCheckFn | None,
     now: datetime,
@@ -84,24 +109,42 @@ def localize_story(
 ) -> LocalizedArticle:
     """Translate and localize one story; QA decides whether it is deliverable or held for review."""
     from glossary.mask import protect, restore
+    from glossary.units import merge_adjacent, order_risks
     from glossary.verify import verify
 
     if story.status == Status.canceled:
         return tombstone_article(story, target, now=now)
     ref = story.version_created or story.first_created or now
+    zone = story_zone(dateline_city(story.dateline), story.provider, options.timezone)
     texts = _segments(story)
+    body_mentions = Mentions()  # the body dates a weekday once; a headline never, each caption on its own
+    scope = "\n".join(texts)  # sense words ("Washington", "earthquake") count anywhere in the story
+    title = _title_case(story.headline)
     masked = []
+    risks: dict[int, list[str]] = {}  # per segment: adjacent terms the engine may leave in source order
     checked = []  # source text as verify() should see it: convention spans carry their own rendering
-    for text in texts:
+    for index, text in enumerate(texts):
         if source == target:  # the original language: nothing to protect, nothing to translate
             masked.append(protect(text, []))
             checked.append(text)
             continue
         # Tokens restart per segment so an unchanged paragraph masks identically in every revision (TM hits).
-        conventions = convention_spans(text, source, target, ref, options.timezone)
-        terms = [] if native_glossary else glossary.find(text, source, target)
+        in_body = 0 < index <= len(story.body)
+        conventions = convention_spans(text, source, target, ref, zone, headline=index == 0,
+                                       mentions=body_mentions if in_body else None)
+        terms = [] if native_glossary else glossary.find(
+            text, source, target, scope=scope, title=index == 0 and title,
+            introduced=body_mentions.introduced if in_body else set(),
+        )
         spans = merge_spans(conventions, terms)
-        masked.append(protect(text, spans))
+        if options.masking == "merge":
+            units = merge_adjacent(text, spans, source, target, glossary)
+            spans = units.spans
+            risks[index] = units.risks
+        elif options.masking == "tokens":
+            risks[index] = order_risks(text, spans)
+        inline = frozenset({"term", "keep"}) if options.masking == "inject" else frozenset()
+        masked.append(protect(text, spans, inline=inline))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))
     # An editor's post-edit of the exact segment wins over any engine (TMX imports, review corrections).
     human = dict(recall(texts, source, target)) if recall and source != target else {}
@@ -113,7 +156,8 @@ def localize_story(
         restored = restore(translated, masked[i])
         out[i] = restored.text
         problems.extend(restored.problems)
-    terms, verify_problems = verify(checked, out, source, target, glossary)
+        problems.extend(risks.get(i, ()))
+    term_checks, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
     problems.extend(verify_problems)
 
     headline, body_texts = out[0], out[1 : 1 + len(story.body)]
@@ -129,17 +173,17 @@ def localize_story(
     if check_language is not None and not dry_run and body:
         lang_problem = check_language(" ".join(b.text for b in body)[:1200], target)  # a sample is as sure
         if lang_problem:
-            problems.append(lang_problem)
+            problems.append(f"language: {lang_problem}")
             review = ReviewState.failed
         else:
             detected = target
-    qa = QAReport(terms=tuple(terms), problems=tuple(problems), detected_language=detected)
+    qa = QAReport(terms=term_checks, problems=tuple(problems), detected_language=detected)
     if review == ReviewState.ok and not qa.passed and options.gate:
         review = ReviewState.needs_review
     machine = result.engine not in ("original", "human")
     credits = build_credits(
         story, editor=options.editor, translator=options.translator, engine=result.engine,
-        machine_translated=machine,
+        machine_translated=machine, language=target,
     )
     ednote = None
     if dry_run:

@@ -8,13 +8,20 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class WireFile:
-    """One claimed wire file with the picture files it references (by file name)."""
+    """One claimed wire file with the picture files it references (by file name).
+
+    `refused` is set (and `data` empty) when the source would not read the entry itself — a link, a
+    pipe, an oversized file: the ingest step quarantines it with that reason. `refused_attachments`
+    names referenced pictures that were not read, each with its reason.
+    """
 
     source: str
     name: str
     data: bytes
     handle: str
     attachments: dict[str, bytes] = field(default_factory=dict)
+    refused: str | None = None
+    refused_attachments: dict[str, str] = field(default_factory=dict)
 
 
 class WireSource(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -11,8 +12,8 @@ from botocore.config import Config
 from botocore.handlers import add_expect_header
 from botocore.utils import determine_content_length
 
+from adapters.config import Credentials
 from adapters.errors import ConfigError
-from flows.settings import Credentials
 
 S3Client = Any  # boto3's client type is generated at runtime; keep the alias for signatures.
 
@@ -62,8 +63,12 @@ def _expect_for_large_bodies(model: Any, params: dict[str, Any], **_: Any) -> No
         params["headers"]["Expect"] = "100-continue"
 
 
-def resolve_credentials(creds: Credentials, *, what: str) -> tuple[str, str]:
-    """Access key pair from env var names or a Prefect Secret block (JSON); errors name the source, never a value."""
+SecretLookup = Callable[[str], object]
+"""A named secret's stored value (JSON text or a mapping); the composition root supplies it (Prefect blocks)."""
+
+
+def resolve_credentials(creds: Credentials, *, what: str, secrets: SecretLookup | None = None) -> tuple[str, str]:
+    """Access key pair from env var names or a secret block (JSON); errors name the source, never a value."""
     if creds.access_key_env or creds.secret_key_env:
         if not (creds.access_key_env and creds.secret_key_env):
             raise ConfigError(f"{what}: set both access_key_env and secret_key_env (or secret_block)")
@@ -74,19 +79,19 @@ def resolve_credentials(creds: Credentials, *, what: str) -> tuple[str, str]:
             raise ConfigError(f"{what}: environment variable(s) {', '.join(missing)} not set")
         return str(access), str(secret)
     if creds.secret_block:
-        return _from_block(creds.secret_block, what=what)
+        if secrets is None:
+            raise ConfigError(f"{what}: secret_block {creds.secret_block!r} is set but no secret store was given")
+        return _from_block(secrets, creds.secret_block, what=what)
     raise ConfigError(f"{what}: no credentials configured (access_key_env/secret_key_env or secret_block)")
 
 
-def _from_block(name: str, *, what: str) -> tuple[str, str]:
+def _from_block(secrets: SecretLookup, name: str, *, what: str) -> tuple[str, str]:
     try:
-        from prefect.blocks.system import Secret
-
-        raw = Secret.load(name).get()
+        raw = secrets(name)
     except Exception as exc:  # Prefect raises ValueError for unknown blocks, httpx errors when the API is down.
         raise ConfigError(f"{what}: cannot load Prefect Secret block {name!r} ({type(exc).__name__})") from exc
     try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
+        data: Any = json.loads(raw) if isinstance(raw, str) else raw
         return str(data["access_key"]), str(data["secret_key"])
     except (ValueError, TypeError, KeyError) as exc:
         raise ConfigError(

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
 from adapters.ledger import BLOCKED_BY_KILL, DeliveryKey, DeliveryLedger, DeliveryRow, DeliveryState, ObjectRecord
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
 from adapters.storage.writer import Created, ObjectWriter, RetryPolicy, Tally
-from flows.settings import PartnerConfig
 from newsroom import contract
 from newsroom.contract import FORMATS, Edition, Publication, sha256_hex
 

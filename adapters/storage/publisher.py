@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from adapters.config import PartnerConfig
 from adapters.ledger import DeliveryLedger, StoryEvent
 from adapters.storage.deliver import Deliverer
 from adapters.storage.feed import FeedWriter
@@ -13,7 +14,6 @@ from adapters.storage.reconcile import Reconciler
 from adapters.storage.revoke import Revoker
 from adapters.storage.store import PartnerStore
 from adapters.storage.writer import RetryPolicy
-from flows.settings import PartnerConfig
 from newsroom.contract import Publication
 
 __all__ = ["DeliveryOutcome", "Publisher", "ReconcileReport"]

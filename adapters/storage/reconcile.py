@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from adapters.config import PartnerConfig
 from adapters.ledger import DeliveryLedger
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import ReconcileReport
 from adapters.storage.store import PartnerStore
 from adapters.storage.writer import ObjectWriter, RetryPolicy
-from flows.settings import PartnerConfig
 from newsroom import contract
 
 _KIND_ORDER = {"picture": 0, "version": 1, "tombstone": 1, "latest": 2}

@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
+from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
 from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState, ObjectRecord
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
 from adapters.storage.writer import Created, ObjectWriter, RetryPolicy, Tally
-from flows.settings import PartnerConfig
 from newsroom import contract
 from newsroom.contract import FORMATS, Edition, sha256_hex
 from newsroom.model import safe_id

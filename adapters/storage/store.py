@@ -41,7 +41,7 @@ class PartnerStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
-    def list(self, prefix: str) -> Iterator[str]: ...
+    def keys(self, prefix: str) -> Iterator[str]: ...
 
 
 _TRANSIENT_CODES = {
@@ -135,7 +135,7 @@ class S3PartnerStore:
         except (ClientError, BotoCoreError) as exc:
             raise _map(exc, f"delete s3://{self.bucket}/{key}") from exc
 
-    def list(self, prefix: str) -> Iterator[str]:
+    def keys(self, prefix: str) -> Iterator[str]:
         try:
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
             for page in pages:
@@ -201,7 +201,7 @@ class MemoryPartnerStore:
             self.objects.pop(key, None)
             self.deletes.append(key)
 
-    def list(self, prefix: str) -> Iterator[str]:
+    def keys(self, prefix: str) -> Iterator[str]:
         with self._lock:
             self._maybe_fail()
             keys = sorted(k for k in self.objects if k.startswith(prefix))

@@ -84,7 +84,7 @@ class ObjectWriter:
         return self.retry.run(lambda: self.store.get(key))
 
     def list(self, prefix: str) -> list[str]:
-        return self.retry.run(lambda: list(self.store.list(prefix)))
+        return self.retry.run(lambda: list(self.store.keys(prefix)))
 
     def replace(self, key: str, data: bytes, content_type: str, meta: dict[str, str], cache_control: str,
                 *, current: dict[str, str] | None = None) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
+from adapters.config import EngineConfig
 from adapters.errors import ConfigError
 from adapters.translate.base import Translator
 from adapters.translate.deepl import DeepLEngine
@@ -12,7 +14,6 @@ from adapters.translate.google import GoogleEngine
 from adapters.translate.libre import LibreEngine
 from adapters.translate.microsoft import MicrosoftEngine
 from adapters.translate.mymemory import MyMemoryEngine
-from flows.settings import EngineConfig
 
 __all__ = ["Translator", "build_translator"]
 
@@ -31,7 +32,7 @@ def _secret(name: str, cfg: EngineConfig, required: bool) -> str | None:
 
 def build_translator(name: str, cfg: EngineConfig) -> Translator:
     """The engine described by `cfg`; `cfg.url` overrides the provider's endpoint (self-hosting, tests)."""
-    common = {"timeout": cfg.timeout, "max_chars": cfg.max_chars, "confidential": cfg.confidential}
+    common: dict[str, Any] = {"timeout": cfg.timeout, "max_chars": cfg.max_chars, "confidential": cfg.confidential}
     if cfg.kind == "dry-run":
         return DryRunEngine(name, max_chars=cfg.max_chars)
     if cfg.kind == "google":

@@ -178,7 +178,7 @@ class RequestPool:
         owners = list(dict.fromkeys(u.ticket for u in live))
         try:
             self._deliver(live, owners[0].send)  # same key, same engine context: any owner's hook will do
-        except Exception as exc:  # noqa: BLE001 - every error reaches the owners as one of ours
+        except Exception as exc:
             if len(owners) == 1:
                 self._fail(owners, _ours(exc))
             else:  # any owner's text may be what the engine refuses or chokes on: each is tried alone

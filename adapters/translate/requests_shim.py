@@ -86,4 +86,4 @@ def install() -> None:
 
     for module in (google, libre, mymemory):
         if not isinstance(module.requests, _Shim):
-            module.requests = _Shim()  # type: ignore[attr-defined]
+            module.requests = _Shim()

@@ -60,15 +60,6 @@ class TranslationService:
         self._pools: dict[str, RequestPool] = {}
         self._pools_lock = threading.Lock()
 
-    @classmethod
-    def from_settings(cls, settings: Any, tm: TranslationMemory | None = None) -> TranslationService:
-        """Every engine in `settings.engines`, with its limits."""
-        from adapters.translate import build_translator
-
-        engines = {name: build_translator(name, cfg) for name, cfg in settings.engines.items()}
-        limits = {name: limits_from_config(cfg) for name, cfg in settings.engines.items()}
-        return cls(engines, tm, limits)
-
     def translate(
         self,
         texts: Sequence[str],

@@ -39,7 +39,7 @@ def parse_wire(data: bytes, source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         raise
     except RecursionError as exc:
         raise WireError(source, "document nested too deeply") from exc
-    except Exception as exc:  # noqa: BLE001 - a parser bug must still quarantine the file, not crash the run
+    except Exception as exc:
         log.exception("parser crashed on %s", source)
         raise WireError(source, f"unreadable ({type(exc).__name__}): {' '.join(str(exc).split())[:160]}") from exc
     if not stories:

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pydantic import ValidationError
 
 from adapters.errors import WireError
-from newsroom.model import Status, Story, safe_id
+from newsroom.hygiene import has_zero_width
+from newsroom.model import DIGEST_SEP, Status, Story, digested_id, is_safe_id
+
+log = logging.getLogger(__name__)
 
 
 def sane_id(value: str | None, source: str, what: str) -> str:
-    """Path-safe id (no slashes, no `..`); an id with nothing safe in it rejects the file."""
+    """A path-safe id that no other raw id can share; control characters or nothing usable reject the file.
+
+    A clean id (letters, digits, `._-`, no `--`) is kept as sent. Any other — separators, dots, zero-width
+    or non-ASCII characters, a `--` that could pose as a digest — becomes `<readable>--<digest of raw>`,
+    so `../etc/kwt`, `etc/kwt` and `etc-kwt` are three stories, never one.
+    """
     if not value or not value.strip():
         raise WireError(source, f"missing {what}")
+    raw = value.strip()
+    for ch in raw:
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
+            raise WireError(source, f"{what} {raw[:40]!r} contains control character U+{ord(ch):04X}")
+    if is_safe_id(raw) and DIGEST_SEP not in raw:
+        return raw
     try:
-        return safe_id(value.strip())
+        sane = digested_id(raw)
     except ValueError as exc:
-        raise WireError(source, f"unusable {what} {value[:40]!r}") from exc
+        raise WireError(source, f"unusable {what} {raw[:40]!r}: no letters or digits") from exc
+    why = "zero-width characters" if has_zero_width(raw) else "characters unsafe in keys"
+    log.debug("%s: %s %r has %s; using %s", source, what, raw[:80], why, sane)
+    return sane
 
 
 def version_of(value: object, source: str, default: int = 1) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 
@@ -19,18 +19,18 @@ def parse_datetime(value: str | None) -> datetime | None:
             y, mo, d, h, mi, s, zone = match.groups()
             dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
             tz = _zone(zone)
-            return dt.replace(tzinfo=tz).astimezone(timezone.utc)
+            return dt.replace(tzinfo=tz).astimezone(UTC)
         dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def _zone(zone: str | None) -> timezone:
     if not zone or zone == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))

@@ -27,7 +27,7 @@ def _head(data: bytes) -> bytes:
 def root_name(data: bytes) -> str | None:
     """Local name of the first element of an XML/HTML document, or None if it does not start like one."""
     head = _head(data)[:65536]
-    rest = head[_PROLOG.match(head).end():]  # type: ignore[union-attr]
+    rest = head[_PROLOG.match(head).end():]  # type: ignore[union-attr]  # _PROLOG is all-optional: it always matches
     if not rest.startswith(b"<"):
         return None
     match = _ROOT.match(rest)

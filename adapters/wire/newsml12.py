@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from adapters.errors import WireError
@@ -10,7 +11,12 @@ from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import parse_datetime
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, finish_blocks, language_tag, make_dateline, strip_leading_dateline,
+    blocks_from_xml,
+    clean,
+    finish_blocks,
+    language_tag,
+    make_dateline,
+    strip_leading_dateline,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
 from newsroom.model import Picture, Rendition, Story, Subject
@@ -137,9 +143,9 @@ def _item(item: Element, source: str) -> Story | None:
                     city = city or value
         admin = child(comp, "AdministrativeMetadata")
         for party in descendants(child(admin, "Creator"), "Party"):
-            name = clean(_formal(party) or text_of(party))
-            if name and name not in creators:
-                creators.append(name)
+            who = clean(_formal(party) or text_of(party))
+            if who and who not in creators:
+                creators.append(who)
         rights = child(comp, "RightsMetadata")
         usage_terms = usage_terms or text_of(first(rights, "Limitations")) or text_of(first(rights, "UsageType"))
         if not language:
@@ -170,7 +176,7 @@ def _item(item: Element, source: str) -> Story | None:
     return story
 
 
-def _embargo(mgmt: Element | None):  # -> datetime | None
+def _embargo(mgmt: Element | None) -> datetime | None:
     """NewsML 1.2 holds copy with StatusWillChange (or an Embargoed status with a release time)."""
     will = child(mgmt, "StatusWillChange")
     when = parse_datetime(text_of(child(will, "DateAndTime")))

@@ -10,8 +10,14 @@ from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, finish_blocks, html_to_blocks, language_tag, make_dateline,
-    strip_leading_dateline, text_to_blocks,
+    blocks_from_xml,
+    clean,
+    finish_blocks,
+    html_to_blocks,
+    language_tag,
+    make_dateline,
+    strip_leading_dateline,
+    text_to_blocks,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
 from newsroom.model import Picture, Rendition, Story, Subject

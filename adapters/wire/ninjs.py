@@ -13,8 +13,14 @@ from adapters.wire.dates import date_id_of, parse_datetime
 from adapters.wire.detect import ninjs_items
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    clean, finish_blocks, html_to_blocks, language_tag, make_dateline, split_dateline_prefix,
-    strip_leading_dateline, text_to_blocks,
+    clean,
+    finish_blocks,
+    html_to_blocks,
+    language_tag,
+    make_dateline,
+    split_dateline_prefix,
+    strip_leading_dateline,
+    text_to_blocks,
 )
 from newsroom.model import Block, Picture, Rendition, Story, Subject
 
@@ -91,8 +97,8 @@ def _by(doc: dict) -> tuple[str | None, tuple[str, ...]]:
 
 def _identity(doc: dict, source: str, created: Any) -> tuple[str, str, str, int | None]:
     uri = _str(doc.get("uri")) or _str(doc.get("guid"))
-    if uri and _URN.match(uri):
-        p, d, i, r = _URN.match(uri).groups()  # type: ignore[union-attr]
+    if uri and (urn := _URN.match(uri)):
+        p, d, i, r = urn.groups()
         return p, d, i, int(r) if r else None
     provider = None
     for alt in doc.get("altids") or []:

@@ -11,7 +11,13 @@ from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
-    blocks_from_xml, clean, finish_blocks, is_signoff, language_tag, make_dateline, split_dateline_prefix,
+    blocks_from_xml,
+    clean,
+    finish_blocks,
+    is_signoff,
+    language_tag,
+    make_dateline,
+    split_dateline_prefix,
     strip_leading_dateline,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
@@ -46,8 +52,8 @@ class NITFParser:
         provider = attr(doc_id, "regsrc") or attr(child(head, "pubdata"), "name") or text_of(child(bhead, "distributor")) or "nitf"
         date_id = date_id_of(issued)
         headline = text_of(child(child(bhead, "hedline"), "hl1")) or text_of(child(head, "title"))
-        if id_string and _URN.match(id_string):
-            provider, date_id, item_id, rev = _URN.match(id_string).groups()  # type: ignore[union-attr]
+        if id_string and (urn := _URN.match(id_string)):
+            provider, date_id, item_id, rev = urn.groups()
             if rev and not attr(child(docdata, "du-key"), "version"):
                 version = version_of(rev, source)
         elif id_string:

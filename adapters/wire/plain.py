@@ -8,7 +8,12 @@ import re
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
 from adapters.wire.text import (
-    clean, finish_blocks, html_lines, looks_like_html, looks_like_subhead, split_dateline_prefix,
+    clean,
+    finish_blocks,
+    html_lines,
+    looks_like_html,
+    looks_like_subhead,
+    split_dateline_prefix,
 )
 from newsroom.model import Block, BlockRole, Credit, CreditRole, Dateline, Picture, Story
 

@@ -131,7 +131,7 @@ class _HTMLBlocks(HTMLParser):
         self._buf = []
         self._role = "p"
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "template", "noscript", "iframe", "svg"}:
             self._skip += 1
         elif tag in _SUBHEAD_TAGS:

@@ -1,4 +1,4 @@
-"""Words partners read around the story (credit labels, notices), per target language."""
+"""The one table of words partners read around the story (credit labels, notices), per target language."""
 
 from __future__ import annotations
 
@@ -10,24 +10,30 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
         "author": "Penulis",
         "editor": "Redaktur",
         "translator": "Penerjemah",
-        "photographer": "Fotografer",
+        "photographer": "Foto",
+        "agency": "Sumber",
         "killed": "Berita ini telah dibatalkan oleh sumbernya dan tidak boleh digunakan.",
         "withheld": "Berita ini ditahan sementara dan belum boleh diterbitkan.",
         "dry_run": "UJI COBA - TEKS INI BELUM DITERJEMAHKAN. Jangan diterbitkan.",
         "reason": "Alasan",
         "embargo": "EMBARGO: tidak boleh diterbitkan sebelum",
+        "mt_notice": "Artikel ini diterjemahkan dengan bantuan mesin penerjemah",
+        "desk": "Meja Redaksi",
     },
     "en": {
         "photo": "Photo",
         "author": "Writer",
         "editor": "Editor",
         "translator": "Translator",
-        "photographer": "Photographer",
+        "photographer": "Photo",
+        "agency": "Source",
         "killed": "This story has been withdrawn by its source and must not be used.",
         "withheld": "This story is withheld and must not be published yet.",
         "dry_run": "DRY RUN - THIS TEXT IS NOT TRANSLATED. Do not publish.",
         "reason": "Reason",
         "embargo": "EMBARGO: not for publication before",
+        "mt_notice": "This article was translated with the help of machine translation",
+        "desk": "Desk",
     },
 }
 
@@ -37,7 +43,8 @@ DEFAULT_LANGUAGE: Final = "en"
 
 def primary_language(language: str) -> str:
     """`id-ID` and `ID` both mean Indonesian for labelling purposes."""
-    return (language or "").replace("_", "-").split("-")[0].strip().lower()
+    base = (language or "").replace("_", "-").split("-")[0].strip().lower()
+    return "id" if base == "in" else base
 
 
 def label(language: str, key: str) -> str:

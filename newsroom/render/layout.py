@@ -120,10 +120,13 @@ def caption(picture: Picture) -> str:
 def picture_credit(
     article: LocalizedArticle, picture: Picture, photo_credit: Mapping[str, str] | None = None
 ) -> str:
-    """`Foto: AFP`; `photo_credit` maps picture id (or `*`) to a ready line and wins when present."""
+    """`Foto: AFP`; `photo_credit` maps picture id (or `*`) to a ready line and wins when present.
+
+    An empty line means the partner's template credits the photo elsewhere (its closing block): none here.
+    """
     if photo_credit:
         given = photo_credit.get(picture.id, photo_credit.get("*"))
-        if given is not None and clean(given):
+        if given is not None:
             return clean(given)
     who = clean(picture.credit) or clean(picture.byline) or agency_name(article)
     return credit_line(article.language, "photo", who) if who else ""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.prefect_server import Proc, PrefectServer
+from tests.support.prefect_server import PrefectServer, Proc
 
 
 class Procs:
@@ -23,7 +23,7 @@ class Procs:
         for item in reversed(self.items):
             try:
                 item.stop()
-            except Exception:  # noqa: BLE001 - cleanup must reach every process
+            except Exception:
                 pass
 
 

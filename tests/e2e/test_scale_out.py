@@ -15,7 +15,14 @@ import pytest
 from newsroom import contract
 from tests.support.kawat_env import make_settings, partner_configs, provision_partners
 from tests.support.prefect_server import (
-    BIN, REPO, Proc, PrefectServer, describe_failure, kawat_toml, port_open, prefect_env,
+    BIN,
+    REPO,
+    PrefectServer,
+    Proc,
+    describe_failure,
+    kawat_toml,
+    port_open,
+    prefect_env,
 )
 from tests.support.s3 import client_for
 
@@ -136,7 +143,7 @@ def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seawe
 
     engine = make_engine(kawat_url)
     try:
-        rows = DeliveryLedger(engine).list(partner=partner["id"])
+        rows = DeliveryLedger(engine).rows(partner=partner["id"])
     finally:
         engine.dispose()
     delivered = [r for r in rows if r.state == DeliveryState.delivered]

@@ -11,7 +11,7 @@ import pytest
 from adapters.db import make_engine
 from adapters.ledger import DeliveryLedger, DeliveryState
 from tests.support.kawat_env import make_settings, partner_configs, provision_partners
-from tests.support.prefect_server import BIN, Proc, PrefectServer, describe_failure, kawat_toml, prefect_env
+from tests.support.prefect_server import BIN, PrefectServer, Proc, describe_failure, kawat_toml, prefect_env
 from tests.support.s3 import client_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(360)]
@@ -51,7 +51,7 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     assert run["deployment_id"] == dep["id"]
 
     ledger = DeliveryLedger(make_engine(settings.db_url))
-    rows = ledger.list(partner=partner["id"])
+    rows = ledger.rows(partner=partner["id"])
     delivered = [r for r in rows if r.state == DeliveryState.delivered]
     assert delivered, f"nothing delivered: {rows}\n{serve.output()}"
     assert {r.language for r in delivered} == {"id"}
@@ -74,11 +74,11 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     run2 = api.wait_flow_run(run2["id"], timeout=180, watch=[server.proc, serve])
     assert run2["state_type"] == "COMPLETED", describe_failure(api, run2)
     assert run2["parameters"]["story_id"] == target.story_id
-    after = ledger.get(partner["id"], target.story_id, target.language, target.version)
+    after = ledger.get(target.ident)
     assert after is not None and after.state == DeliveryState.delivered
     assert after.attempts == target.attempts + 1, "a forced rerun must claim the delivery again"
     assert reader.head_object(Bucket=partner["bucket"], Key=target.key)["LastModified"] >= before
-    others = [ledger.get(r.partner, r.story_id, r.language, r.version) for r in delivered[1:]]
+    others = [ledger.get(r.ident) for r in delivered[1:]]
     assert [o.attempts for o in others if o] == [r.attempts for r in delivered[1:]], "rerun touched other stories"
 
     # 3. A rerun of a story Kawat never saw fails fast instead of completing empty.

@@ -29,7 +29,7 @@ def test_synthetic_stories_are_deterministic_afp_size_and_parse() -> None:
     story = parse_wire(a.xml, "bench.xml")[0]
     assert [blk.text for blk in story.body] == list(a.paragraphs)
     revised = make_story(7, version=2, changed=(5,))
-    assert [i for i, (x, y) in enumerate(zip(a.paragraphs, revised.paragraphs)) if x != y] == [5]
+    assert [i for i, (x, y) in enumerate(zip(a.paragraphs, revised.paragraphs, strict=True)) if x != y] == [5]
 
 
 def test_engine_keeps_placeholders_and_reads_as_indonesian() -> None:

@@ -7,7 +7,6 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-
 from adapters.sources.memory import MemorySource
 from flows import steps
 from flows.bootstrap import set_container

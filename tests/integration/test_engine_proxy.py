@@ -16,7 +16,7 @@ from tests.support.http_handler import OneWriteHandler
 class _Answering(OneWriteHandler):
     """Answers LibreTranslate's protocol whether asked as a proxy (absolute URI) or as the engine."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.server.seen.append(self.path)  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""

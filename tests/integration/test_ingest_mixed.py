@@ -62,8 +62,10 @@ def test_mixed_folder_records_good_and_quarantines_hostile(container, tmp_path: 
     assert "big.xml" in {p.name for p in quarantine.iterdir()}
     # The ISO-8859-1 fixture parses, but it is French copy: refused for its language, not its encoding.
     assert "'fr'" in results["newsml12-latin1.xml"].error
+    # Its embargo is 2099-01-01: far beyond any real embargo, refused with the setting that bounds it.
+    assert "max_embargo_days" in results["g2-newsitem.xml"].error
     for p in good:
-        if p.name == "newsml12-latin1.xml":
+        if p.name in ("newsml12-latin1.xml", "g2-newsitem.xml"):
             continue
         assert results[p.name].error is None, (p.name, results[p.name].error)
         assert (inbox / "processed" / p.name).exists()

@@ -62,7 +62,7 @@ def test_held_article_pauses_until_the_editor_approves_with_a_correction(tmp_pat
             held = c.articles.get(story_id, "id")
             assert held.review == ReviewState.needs_review
             assert any("lost" in p for p in held.qa.problems)
-            assert not c.ledger.list(story_id=story_id), "nothing is delivered while held"
+            assert not c.ledger.rows(story_id=story_id), "nothing is delivered while held"
 
             fixed = "Dewan Keamanan PBB akan menggelar sidang darurat tentang kekeringan di Sahel."
             resume_flow_run(paused.id, run_input={"decision": "approve", "headline": fixed})
@@ -71,7 +71,7 @@ def test_held_article_pauses_until_the_editor_approves_with_a_correction(tmp_pat
             assert result["rows"][0]["review"] == "approved"
             approved = c.articles.get(story_id, "id")
             assert approved.review == ReviewState.ok and approved.headline == fixed
-            (row,) = c.ledger.list(story_id=story_id)
+            (row,) = c.ledger.rows(story_id=story_id)
             assert row.state == "delivered"
             story = c.stories.get(story_id)
             remembered = c.tm.lookup([story.headline], "en", "id", "libre", c.glossary.version)

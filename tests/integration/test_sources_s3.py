@@ -81,3 +81,33 @@ def test_stale_claim_is_reoffered(inbox) -> None:
     survivor.mark_processed(item)
     assert _keys(client, bucket, "inbox/processed/") == {"inbox/processed/a.xml"}
     assert _keys(client, bucket, "inbox/.claims/") == set()
+
+
+def test_oversized_objects_are_refused_unread_and_long_names_still_claim(inbox) -> None:
+    client, bucket = inbox
+    _upload_mmd(client, bucket)
+    pics = sorted(p.name for p in (FIX / "mmd").glob("*.jpg"))
+    big_pic = pics[0]
+    client.put_object(Bucket=bucket, Key=f"inbox/{big_pic}", Body=b"\xff\xd8" + b"\0" * 60_000)
+    client.put_object(Bucket=bucket, Key="inbox/huge.xml", Body=b"<NewsML>" + b" " * 60_000)
+    long_name = "x" * 250 + ".xml"  # SeaweedFS caps a key segment at 255 bytes
+    client.put_object(Bucket=bucket, Key=f"inbox/{long_name}", Body=(FIX / "newsml12-text-rev1.xml").read_bytes())
+    src = S3InboxSource(client, bucket, max_bytes=50_000)
+    items = {i.name: i for i in src.poll()}
+    assert set(items) == {"newsml12-mmd.xml", "huge.xml", long_name}
+    assert items["huge.xml"].data == b"" and "over the 50000-byte limit" in (items["huge.xml"].refused or "")
+    mmd = items["newsml12-mmd.xml"]
+    assert set(mmd.attachments) == set(pics[1:]) and "over the 50000-byte limit" in mmd.refused_attachments[big_pic]
+    assert items[long_name].data.startswith(b"<?xml")
+    src.quarantine(items["huge.xml"], items["huge.xml"].refused or "")
+    src.mark_processed(mmd)
+    src.mark_processed(items[long_name])
+    quarantined = _keys(client, bucket, "inbox/quarantine/")
+    assert {"inbox/quarantine/huge.xml", "inbox/quarantine/huge.xml.reason.txt", f"inbox/quarantine/{big_pic}",
+            f"inbox/quarantine/{big_pic}.reason.txt"} <= quarantined
+    processed = _keys(client, bucket, "inbox/processed/")
+    assert {f"inbox/processed/{n}" for n in ["newsml12-mmd.xml", *pics[1:]]} <= processed
+    origin = [k for k in processed if k.endswith(".origin.json")]
+    assert len(origin) == 1 and long_name in client.get_object(Bucket=bucket, Key=origin[0])["Body"].read().decode()
+    assert _keys(client, bucket, "inbox/.claims/") == set()
+    assert S3InboxSource(client, bucket).poll() == []

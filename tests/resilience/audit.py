@@ -104,7 +104,7 @@ def audit(settings: Settings, ledger: DeliveryLedger, admin, expected_stories: l
                     result.dangling.append(f"{p.bucket}/{key}")
             elif name.endswith(".json") and contract.version_of_key(key):
                 result.versions.setdefault((p.id, sid, lang), set()).add(contract.version_of_key(key))
-        for row in ledger.list(partner=p.id):
+        for row in ledger.rows(partner=p.id):
             if row.state == DeliveryState.delivered:
                 result.ledger_delivered[(p.id, row.story_id, row.language, row.version)] += 1
     return result

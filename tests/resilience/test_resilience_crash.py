@@ -200,7 +200,7 @@ def test_sigkill_mid_batch_then_rerun_delivers_everything_once(tmp_path: Path, s
     ledger = DeliveryLedger(make_engine(settings.db_url))
     admin = make_s3_client(seaweed.endpoint_url, "us-east-1", ADMIN.access_key, ADMIN.secret_key)
     a = audit(settings, ledger, admin, ids)
-    rows = [r for p in settings.partners for r in ledger.list(partner=p.id)]
+    rows = [r for p in settings.partners for r in ledger.rows(partner=p.id)]
     pending = {(r.partner, r.story_id, r.language) for r in rows if r.state == DeliveryState.pending}
     RESULTS[seed] = SeedResult(seed, phase, target, delivered_at_kill, pending_at_kill, reoffered,
                                sum(1 for r in rows if r.attempts > 1), a, len(pending))

@@ -57,7 +57,7 @@ def test_mt_faults_deliver_exactly_once_or_fail_whole(tmp_path, seaweed, prefect
         assert rows[sid]["state"] == "failed" and "503" in str(rows[sid]["detail"]), rows[sid]
         assert c.articles.get(sid, "id", 1) is None, "a half-translated article was stored"
         for p in settings.partners:
-            assert c.ledger.list(partner=p.id, story_id=sid) == []
+            assert c.ledger.rows(partner=p.id, story_id=sid) == []
             keys = [k for page in admin.get_paginator("list_objects_v2").paginate(Bucket=p.bucket)
                     for k in [o["Key"] for o in page.get("Contents", []) or []] if sid in k]
             assert keys == [], keys

@@ -33,7 +33,7 @@ def pg_schema_engine(prefix: str) -> Iterator[Engine]:
     try:
         with admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the db means skip
+    except Exception as exc:
         admin.dispose()
         pytest.skip(f"PostgreSQL unusable: {exc}")
     eng = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")

@@ -11,6 +11,8 @@ import pytest
 import glossary.entries as entries
 import newsroom.localize as localize
 from glossary import load_glossary
+from newsroom.localize import en_id
+from newsroom.localize.rules import RuleBook
 
 
 def _together(fn: Callable[[], object], threads: int = 8) -> None:
@@ -29,20 +31,19 @@ def _together(fn: Callable[[], object], threads: int = 8) -> None:
 
 
 def test_convention_rules_are_built_once_however_many_stories_start_together(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        ) -> None:
     builds: list[int] = []
-    real = localize._en_id_rules
 
     def counting():  # type: ignore[no-untyped-def]
         builds.append(1)
         time.sleep(0.02)  # a build long enough for every other thread to come asking
-        return real()
+        return en_id.rules()
 
-    monkeypatch.setattr(localize, "_en_id_rules", counting)
-    monkeypatch.setattr(localize, "_RULES", {})
-    _together(lambda: localize._rule_table("en", "id"))
+    book = RuleBook({("en", "id"): counting})
+    _together(lambda: book.rules("en", "id"))
     assert len(builds) == 1
-    assert localize._rule_table("en", "id") is localize._RULES[("en", "id")]
+    assert book.rules("en", "id") is book.rules("en", "id")
+    assert localize.convention_spans("on Monday", "en", "id", None, rulebook=book)[0].replacement == "pada Senin"
 
 
 def test_glossary_matchers_are_compiled_once_however_many_stories_start_together(

@@ -18,7 +18,8 @@ def story(**kw: object) -> Story:
 def test_plain_seed_style_article() -> None:
     credits = build_credits(story(), editor="Lili Lestari", engine="google")
     assert credit_lines(credits, "id") == ["Redaktur: Lili Lestari", "Penulis: AFP"]
-    assert credit_lines(credits, "en") == ["Editor: Lili Lestari", "Writer: AFP"]
+    # English agency copy is credited by its dateline, "SAN FRANCISCO (AFP) -": no "Writer: AFP" beside it.
+    assert credit_lines(build_credits(story(), editor="Lili Lestari", language="en"), "en") == ["Editor: Lili Lestari"]
     assert copyright_holder(story()) == "AFP"
 
 
@@ -37,7 +38,9 @@ def test_text_and_photo() -> None:
     credits = build_credits(s, editor="Lili Lestari")
     lines = credit_lines(credits, "id")
     # Standard (seed) style credits agency copy to the agency; the reporter's name is kept for `by`.
-    assert "Foto: AFP/Josh Edelson" in lines and "Penulis: AFP" in lines
+    # The photo credit is printed under the picture in this template, so not again in the closing block.
+    assert "Penulis: AFP" in lines and not any(line.startswith("Foto") for line in lines)
+    assert "Foto: AFP/Josh Edelson" in credit_lines(credits, "id", template="compact")[0]
     assert any("Glenn Chapman" in line for line in credit_lines(credits, "id", template="compact"))
     assert any(c.name == "Glenn Chapman" and c.role.value == "author" for c in credits)
     assert photo_credit_line(pic, "en") == "Photo: AFP/Josh Edelson"
@@ -48,9 +51,9 @@ def test_text_and_photo() -> None:
 def test_machine_translation_disclosure_both_languages() -> None:
     credits = build_credits(story(), engine="google")
     id_lines = credit_lines(credits, "id", mt_disclosure=True)
-    assert "mesin penerjemah (google)" in id_lines[-1]
-    assert not any(line.startswith("Penerjemah: google") for line in id_lines)
-    assert "machine translation (google)" in credit_lines(credits, "en", mt_disclosure=True)[-1]
+    assert "mesin penerjemah (Google Translate)" in id_lines[-1]
+    assert not any(line.startswith("Penerjemah: ") for line in id_lines)
+    assert "machine translation (Google Translate)" in credit_lines(credits, "en", mt_disclosure=True)[-1]
     assert all("mesin" not in line for line in credit_lines(credits, "id"))
 
 
@@ -77,3 +80,43 @@ def test_existing_credits_kept_without_duplicates() -> None:
 def test_copyright_holder_falls_back_to_provider() -> None:
     assert copyright_holder(story(copyright_line=None)) == "AFP"
     assert copyright_holder(story(copyright_line="Copyright 2024 Reuters. All rights reserved.")) == "Reuters"
+
+
+@pytest.mark.parametrize(("engine", "public"), [
+    ("libre", "LibreTranslate"), ("google", "Google Translate"), ("deepl", "DeepL"),
+    ("microsoft", "Microsoft Translator"), ("mymemory", "MyMemory"), ("libre-eu", "LibreTranslate"),
+])
+def test_disclosure_names_the_public_service(engine: str, public: str) -> None:
+    line = credit_lines(build_credits(story(), engine=engine), "id", mt_disclosure=True, engine=engine)[-1]
+    assert line == f"Artikel ini diterjemahkan dengan bantuan mesin penerjemah ({public})."
+    assert f"({engine})" not in line or engine == public
+
+
+def test_one_editor_credit_desk_by_default_source_when_the_template_says_so() -> None:
+    s = story(credits=(Credit(role=CreditRole.editor, name="Budi Santoso", organisation="AFP"),))
+    credits = build_credits(s, editor="Lili Lestari")
+    assert credit_lines(credits, "id") == ["Redaktur: Lili Lestari", "Penulis: AFP"]
+    assert credit_lines(credits, "id", template="source-editor") == ["Redaktur: Budi Santoso", "Penulis: AFP"]
+    assert credit_lines(build_credits(s), "id") == ["Redaktur: Budi Santoso", "Penulis: AFP"]  # no desk editor
+
+
+def test_desk_name_is_translated_for_english_articles() -> None:
+    en = build_credits(story(), editor="Meja Redaksi Kawat", language="en")
+    assert credit_lines(en, "en") == ["Editor: Kawat Desk"]
+    per_language = build_credits(story(), editor={"id": "Lili Lestari", "en": "Jane Doe"}, language="en")
+    assert credit_lines(per_language, "en") == ["Editor: Jane Doe"]
+    assert credit_lines(build_credits(story(), editor="Meja Redaksi Kawat"), "id")[0] == "Redaktur: Meja Redaksi Kawat"
+
+
+@pytest.mark.parametrize("template", ["standard", "compact"])
+def test_photo_credit_printed_once_where_the_template_places_it(template: str) -> None:
+    from newsroom.credits import photo_in_caption
+    from newsroom.render import to_text
+    from tests.support import render_articles as arts
+
+    article = arts.with_photo()
+    credits = build_credits(story(pictures=article.pictures), editor="Lili Lestari")
+    lines = credit_lines(credits, "id", template=template)
+    under = {p.id: (photo_credit_line(p, "id") or "") if photo_in_caption(template) else "" for p in article.pictures}
+    text = to_text(article, credit_lines=lines, photo_credit=under)
+    assert text.count("Foto: AFP") == 1, text

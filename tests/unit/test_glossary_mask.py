@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 
 from glossary import Glossary, load_glossary, protect, restore, verify
 from glossary.mask import LEFTOVER
-from newsroom.spans import merge_spans
 from newsroom.localize import convention_spans
-from datetime import datetime
+from newsroom.spans import merge_spans
 
 SOURCE = "The White House said the Security Council would meet. OpenAI's board fired its chief executive."
 TOKEN = re.compile(r"ZX\d+Q")

@@ -21,6 +21,16 @@ _NOISE = ["K", "ſ", "İ", "ı", "ß", "ẞ", "’", "'", "–", "-", "“", "�
           ".", ",", " ", "  ", "\n", "\u00a0", "s", "es", "ies", "nya", "-nya", "’s", "the", "a", "1", "_"]
 
 
+def _reference_rx(it: MatchItem, language: str) -> re.Pattern[str]:
+    """Case-sensitive names of several words match in any case; one word also capitalised or in capitals."""
+    if not it.case_sensitive or len(it.surface.split()) > 1:
+        return re.compile(rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)", re.I)
+    forms = {it.surface, it.surface[:1].upper() + it.surface[1:]}
+    if len(it.surface) >= 3:
+        forms.add(it.surface.upper())
+    return re.compile("|".join(rf"(?<!\w)(?:{term_pattern(f, language)})(?!\w)" for f in sorted(forms)))
+
+
 def _reference(items: list[MatchItem], language: str, text: str) -> list[tuple[int, int, int, str]]:
     """The matcher's contract spelled out: at each start, the first (longest) term whose key fits and matches."""
     ordered = sorted(items, key=lambda it: (-len(it.surface), it.surface))
@@ -38,8 +48,7 @@ def _reference(items: list[MatchItem], language: str, text: str) -> list[tuple[i
     others = "".join(re.escape(_norm_key(it.surface.split()[0][0])) for it in ordered
                      if it.surface.split() and not re.match(r"\w", it.surface.split()[0][0]))
     starts = re.compile(r"(?<!\w)\w" + (f"|[{others}]" if others else ""))
-    rxs = [re.compile(rf"(?<!\w)(?:{term_pattern(it.surface, language)})(?!\w)", 0 if it.case_sensitive else re.I)
-           for it in ordered]
+    rxs = [_reference_rx(it, language) for it in ordered]
     out: list[tuple[int, int, int, str]] = []
     end = 0
     for s in starts.finditer(text):
@@ -47,7 +56,7 @@ def _reference(items: list[MatchItem], language: str, text: str) -> list[tuple[i
         if pos < end:
             continue
         raw = text[pos:pos + 2]
-        for it, key, rx in zip(ordered, keys, rxs):
+        for it, key, rx in zip(ordered, keys, rxs, strict=True):
             if key is None or key[1] != (_norm_key(raw) if key[0] == "two" else _norm_key(raw[:1])):
                 continue
             m = rx.match(text, pos)

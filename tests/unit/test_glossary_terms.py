@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from glossary import (
-    Glossary, affected_by_change, has_errors, lint, load_glossary, read_csv, read_tbx, write_csv, write_tbx,
+    Glossary,
+    affected_by_change,
+    has_errors,
+    lint,
+    load_glossary,
+    read_csv,
+    read_tbx,
+    write_csv,
+    write_tbx,
 )
 from glossary.io import parse_csv_text
 
@@ -32,10 +40,10 @@ def test_packaged_term_base_is_large_and_lint_clean(house: Glossary) -> None:
 
 @pytest.mark.parametrize(("text", "src", "tgt", "expected"), [
     ("The UN Security Council met.", "en", "id", [("UN Security Council", "Dewan Keamanan PBB")]),
-    ("the White House's reply", "en", "id", [("White House's", "Gedung Putih")]),
+    ("the White House's reply", "en", "id", [("White House", "Gedung Putih")]),  # the possessive stays for the engine
     ("two boards of directors", "en", "id", [("boards of directors", "dewan direksi")]),
     ("sent 10 US dollars", "en", "id", [("US dollars", "dolar AS")]),
-    ("OpenAI's chief executive", "en", "id", [("OpenAI's", "OpenAI"), ("chief executive", "CEO")]),
+    ("OpenAI's chief executive", "en", "id", [("OpenAI", "OpenAI"), ("chief executive", "CEO")]),
     ("a post on X (Twitter) today", "en", "id", [("X (Twitter)", "X (Twitter)")]),
     ("Kata Gedung Putihnya.", "id", "en", [("Gedung Putihnya", "White House")]),
     ("Dewan Keamanan PBB dan dewan direksi", "id", "en",

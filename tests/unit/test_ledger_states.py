@@ -74,7 +74,7 @@ def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
     for v in (1, 2):
         assert ledger.claim(k(s, v))
         ledger.mark_delivered(k(s, v), edition=1, obj_key=f"k{v}", checksum=f"c{v}")
-    states = {r.version: r.state for r in ledger.list(partner="p", story_id=s)}
+    states = {r.version: r.state for r in ledger.rows(partner="p", story_id=s)}
     assert states == {1: DeliveryState.superseded, 2: DeliveryState.delivered}
     assert ledger.latest_delivered("p", s, "id").version == 2
     assert ledger.latest_delivered("other", s, "id") is None
@@ -94,13 +94,13 @@ def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: DeliveryLed
     ledger.mark_delivered(k(s), edition=1, obj_key="k", checksum="c")
     ledger.mark_held(k(s, lang="en"), checksum="x")
     ledger.revoke(k(s), edition=2, obj_key="v1.2.json", checksum="t", reason="legal")
-    assert {r.state for r in ledger.list(partner="p", story_id=s, language="id")} == {DeliveryState.revoked}
+    assert {r.state for r in ledger.rows(partner="p", story_id=s, language="id")} == {DeliveryState.revoked}
     assert ledger.get(k(s)).edition == 2
-    assert ledger.list(partner="p", state="held", story_id=s)[0].language == "en"
+    assert ledger.rows(partner="p", state="held", story_id=s)[0].language == "en"
     ledger.mark_blocked(k(s, 2), reason="blocked by kill (legal)")
     row = ledger.get(k(s, 2))
     assert row.state == DeliveryState.blocked and row.last_error == "blocked by kill (legal)"
-    assert [r.version for r in ledger.list(state="blocked", story_id=s)] == [2]
+    assert [r.version for r in ledger.rows(state="blocked", story_id=s)] == [2]
 
 
 def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: DeliveryLedger) -> None:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from newsroom.localize import _rule_table
+from newsroom.localize import default_rulebook
 from newsroom.scan import digit_starts, finditer_at, literal_starts, with_leads
 
 _PIECES = [
@@ -33,7 +33,7 @@ def _texts(count: int, seed: int) -> list[str]:
 
 @pytest.mark.parametrize(("src", "tgt", "seed"), [("en", "id", 11), ("id", "en", 12)])
 def test_anchored_rules_match_plain_finditer(src: str, tgt: str, seed: int) -> None:
-    rules = _rule_table(src, tgt)
+    rules = default_rulebook().rules(src, tgt)
     assert rules
     hits: set[int] = set()
     for text in _texts(1500, seed):
@@ -64,7 +64,7 @@ def test_number_fast_path_matches_babel() -> None:
 
     from babel.numbers import format_decimal
 
-    from newsroom.localize import _format_number
+    from newsroom.localize.numbers import format_number as _format_number
 
     rng = random.Random(7)
     raws = ["0", "000", "0.0", "0.05", "007.50", "1", "999", "1000", "123456789012345", "999999999999999.9999999999"]

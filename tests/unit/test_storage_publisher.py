@@ -154,7 +154,7 @@ def test_update_moves_latest_adds_feed_line_and_supersedes(publisher: Publisher)
     assert [(line["seq"], line["version"], line["pubstatus"]) for line in feed_lines(store)] == [
         (1, 1, "usable"), (2, 2, "usable")]
     assert out.key in store.objects and out.key.endswith("v2.1.json")
-    states = {r.version: r.state for r in publisher.ledger.list(partner="tempo")}
+    states = {r.version: r.state for r in publisher.ledger.rows(partner="tempo")}
     assert states == {1: DeliveryState.superseded, 2: DeliveryState.delivered}
 
 
@@ -187,7 +187,7 @@ def test_kill_is_its_own_edition_and_later_revisions_are_blocked_until_reinstate
     assert tomb["uri"] == contract.story_uri(sid, "id")
     kill_line = feed_lines(store)[-1]
     assert (kill_line["signal"], kill_line["pubstatus"], kill_line["key"]) == ("kill", "canceled", tomb_key)
-    assert {r.state for r in publisher.ledger.list(partner="tempo")} == {DeliveryState.revoked}
+    assert {r.state for r in publisher.ledger.rows(partner="tempo")} == {DeliveryState.revoked}
     # The agency's revision 3 (and 4) is recorded and refused; nothing reaches the bucket.
     n = len(store.puts)
     for version in (3, 4):
@@ -237,7 +237,7 @@ def test_embargo_hold_writes_nothing_until_release(publisher: Publisher) -> None
     release = NOW + timedelta(hours=1)
     held = publisher.deliver(partner(), store, pub(embargoed=release), run_id="r1")
     assert held.state == "held" and store.objects == {}
-    assert publisher.ledger.list(partner="tempo", state="held")
+    assert publisher.ledger.rows(partner="tempo", state="held")
     clock.now = release + timedelta(seconds=1)
     out = publisher.deliver(partner(), store, pub(embargoed=release), run_id="r2")
     assert out.state == "delivered" and store.objects
@@ -301,7 +301,7 @@ def test_resumed_delivery_does_not_announce_a_change_twice(tmp_path) -> None:
     ledger = DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'a.db'}"), lease=timedelta(0))
     pub1 = Publisher(ledger, wait_initial=0, wait_max=0)
     assert pub1.deliver(partner(), store, pub(), run_id="crashed").state == "delivered"
-    feeds = list(store.list("kawat/feed/"))
+    feeds = list(store.keys("kawat/feed/"))
     # Rewind the ledger to "claimed, feed number allocated, never marked written or delivered".
     with ledger.engine.begin() as conn:
         from adapters.ledger import deliveries, feed
@@ -309,7 +309,7 @@ def test_resumed_delivery_does_not_announce_a_change_twice(tmp_path) -> None:
         conn.execute(deliveries.update().values(state="pending"))
     resumed = Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, pub(), run_id="rerun")
     assert resumed.state == "unchanged" and resumed.seq == 1
-    assert list(store.list("kawat/feed/")) == feeds, "the change was already announced"
+    assert list(store.keys("kawat/feed/")) == feeds, "the change was already announced"
     assert ledger.get(key()).state == DeliveryState.delivered
 
 
@@ -328,7 +328,7 @@ def test_resumed_delivery_announces_when_the_crash_came_before_the_feed(tmp_path
     store.objects.update(dying.objects)
     out = Publisher(ledger, wait_initial=0, wait_max=0).deliver(partner(), store, pub(), run_id="rerun")
     assert out.state == "delivered" and out.seq == 1
-    (only,) = list(store.list("kawat/feed/"))
+    (only,) = list(store.keys("kawat/feed/"))
     assert json.loads(store.get(only).decode().splitlines()[0])["story"] == pub().story_id
 
 
@@ -347,7 +347,7 @@ def test_feed_put_whose_answer_is_lost_is_not_written_twice_on_retry(publisher) 
 
     store = LosesFeedAnswers()
     assert publisher.deliver(partner(), store, pub(), run_id="r").state == "delivered"
-    assert len(list(store.list("kawat/feed/"))) == 1
+    assert len(list(store.keys("kawat/feed/"))) == 1
 
 
 def test_a_stalled_feed_put_is_written_in_order_by_the_next_delivery(publisher: Publisher) -> None:
@@ -363,7 +363,7 @@ def test_a_stalled_feed_put_is_written_in_order_by_the_next_delivery(publisher: 
 
     store = FeedDown()
     a = publisher.deliver(partner(), store, pub(story="story-a"), run_id="a")
-    assert a.state == "failed" and a.retryable and not list(store.list("kawat/feed/"))
+    assert a.state == "failed" and a.retryable and not list(store.keys("kawat/feed/"))
     store.down = False
     written: list[str] = []
     original = store.put

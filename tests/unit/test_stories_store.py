@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 from adapters.db import make_engine
-from adapters.stories import StoryStore, stories_table
+from adapters.stories import StoryStore, conflicts_table, folders_table, stories_table
 from adapters.wire import parse_wire
 from newsroom.model import Signal
 
@@ -30,7 +30,7 @@ def _pg_engine() -> Engine:
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         return engine
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
 
 
@@ -43,12 +43,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoryStore
         return
     engine = _pg_engine()
     st = StoryStore(engine)
-    with engine.begin() as conn:
-        conn.execute(stories_table.delete().where(stories_table.c.story_id.like("afp.com-2024%")))
+    _clean(engine)
     yield st
-    with engine.begin() as conn:
-        conn.execute(stories_table.delete().where(stories_table.c.story_id.like("afp.com-2024%")))
+    _clean(engine)
     engine.dispose()
+
+
+def _clean(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in (stories_table, folders_table, conflicts_table):
+            conn.execute(table.delete().where(table.c.story_id.like("afp.com-2024%")))
 
 
 def test_revisions_new_update_duplicate_stale(store: StoryStore) -> None:
@@ -58,22 +62,58 @@ def test_revisions_new_update_duplicate_stale(store: StoryStore) -> None:
     assert store.record(r1).kind == "duplicate"
     assert store.record(r3).kind == "update"
     late = store.record(r2)
-    assert late.kind == "stale" and late.previous_version == 3
+    assert late.kind == "stale" and late.previous_version == 3  # not delivered, but kept: nothing is lost
     assert store.record(kill).kind == "update"
     latest = store.get(r1.story_id)
     assert latest is not None and latest.signal is Signal.kill and latest.version == 4
     assert store.get(r1.story_id, 1) == r1
-    assert store.get(r1.story_id, 2) is None
+    assert store.get(r1.story_id, 2) == r2 and store.versions(r1.story_id) == [1, 2, 3, 4]
     assert store.latest_versions()[r1.story_id] == 4
     assert r1.story_id in store.list_ids()
 
 
-def test_changed_content_at_same_version_replaces(store: StoryStore) -> None:
+def test_changed_content_at_same_version_is_a_conflict_never_applied(store: StoryStore) -> None:
     r1 = load("newsml12-text-rev1.xml")
     store.record(r1)
-    changed = r1.model_copy(update={"headline": r1.headline + " (fixed)"})
-    assert store.record(changed).kind == "update"
-    assert store.get(r1.story_id, 1).headline.endswith("(fixed)")
+    changed = r1.model_copy(update={"headline": r1.headline + " (impostor)"})
+    outcome = store.record(changed, source="drop/impostor.xml")
+    assert outcome.kind == "conflict"
+    assert (outcome.stored_hash, outcome.offered_hash) == (r1.content_hash, changed.content_hash)
+    assert r1.content_hash in outcome.conflict_reason and changed.content_hash in outcome.conflict_reason
+    assert store.get(r1.story_id, 1) == r1  # the stored revision stands
+    assert store.record(changed).kind == "conflict"  # offered again: still a conflict, one row
+    rows = [k for k in store.conflicts() if k.story_id == r1.story_id]
+    assert [(k.version, k.stored_hash, k.offered_hash, k.source) for k in rows] == [
+        (1, r1.content_hash, changed.content_hash, "drop/impostor.xml")]
+
+
+def test_same_copy_with_pictures_added_completes_the_revision(store: StoryStore) -> None:
+    mmd = parse_wire((FIX / "mmd" / "newsml12-mmd.xml").read_bytes(), "mmd.xml")[0]
+    mmd = mmd.model_copy(update={"item_id": f"PIC-{uuid.uuid4().hex[:8]}"})  # a shared PostgreSQL keeps rows
+    bare = mmd.model_copy(update={"pictures": ()})  # first sent while its pictures were refused
+    assert store.record(bare).kind == "new"
+    assert store.record(mmd).kind == "update"
+    assert store.get(mmd.story_id, mmd.version) == mmd
+
+
+def test_date_folder_is_fixed_by_the_first_recorded_revision(store: StoryStore) -> None:
+    r1 = load("newsml12-text-rev1.xml")
+    before = r1.model_copy(update={"first_created": None, "version_created": datetime(2024, 3, 5, 23, 59, tzinfo=UTC)})
+    after = before.model_copy(update={"version": 2, "version_created": datetime(2024, 3, 6, 0, 1, tzinfo=UTC)})
+    store.record(before)
+    store.record(after)
+    assert store.folder_date(r1.story_id) == datetime(2024, 3, 5, 23, 59, tzinfo=UTC)
+
+
+def test_held_revisions_are_listed(store: StoryStore) -> None:
+    s = load("newsml12-embargoed.xml")
+    store.record(s)
+    assert all(h.story_id != s.story_id for h in store.held())
+    store.mark_held(s.story_id, s.version)
+    (mine,) = [h for h in store.held() if h.story_id == s.story_id]
+    assert (mine.version, mine.embargo) == (s.version, s.embargoed)
+    store.mark_released(s.story_id, s.version)
+    assert all(h.story_id != s.story_id for h in store.held())
 
 
 def test_embargo_hold_and_release(store: StoryStore) -> None:
@@ -91,7 +131,7 @@ def test_embargo_hold_and_release(store: StoryStore) -> None:
 def test_unheld_story_is_not_released(store: StoryStore) -> None:
     s = load("newsml12-embargoed.xml")
     store.record(s)
-    assert store.held_embargoes(datetime(2100, 1, 1, tzinfo=timezone.utc)) == []
+    assert store.held_embargoes(datetime(2100, 1, 1, tzinfo=UTC)) == []
 
 
 def test_concurrent_recorders_one_wins(store: StoryStore) -> None:

@@ -47,9 +47,9 @@ def test_ninjs_feed_page_and_array_yield_every_item() -> None:
     for doc in ({"total": 2, "items": [item, other]}, [item, other]):
         stories = parse_wire(json.dumps(doc).encode(), "page.json")
         assert len({s.story_id for s in stories}) == 2
-    from adapters.errors import WireError
-
     import pytest
+
+    from adapters.errors import WireError
 
     with pytest.raises(WireError, match="not a ninjs"):
         parse_wire(json.dumps({"items": [{"foo": 1}]}).encode(), "junk.json")

@@ -20,7 +20,7 @@ def log(request, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
             yield SqlWorkLog(eng)
     else:
         if request.param == "sql-without-upsert":  # the portable path other databases take
-            monkeypatch.setattr("adapters.worklog._upsert_dialect", lambda engine: None)
+            monkeypatch.setattr("adapters.worklog.upsert_dialect", lambda engine: None)
         yield SqlWorkLog(make_engine(f"sqlite:///{tmp_path}/w.db"))
 
 

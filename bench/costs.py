@@ -1,0 +1,100 @@
+"""B8: what this round's safety and correctness work costs — B3 on today's code against B3 on a baseline commit.
+
+Both B3 runs happen in this bench invocation, interleaved (baseline, current, baseline, current) so that a
+busy machine slows both alike; the baseline tree is a `git worktree` of `--baseline-ref` run with this venv.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import env
+from bench.report import Result
+
+REPO = Path(__file__).resolve().parents[1]
+RATE = re.compile(r"stories per second: ([0-9.]+)/s")
+
+
+def _b3_rate(tree: Path, stories: int, workers: int) -> float:
+    """One B3 in a child process of `tree` (its own Prefect home and SeaweedFS), in stories per second."""
+    with tempfile.TemporaryDirectory(prefix="kawat-b8-") as tmp:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--only", "B3", "--stories", str(stories), "--workers", str(workers),
+             "--out", str(Path(tmp) / "b3.md")],
+            cwd=tree, env={**_clean_env(), "PYTHONPATH": str(tree)}, capture_output=True, text=True, timeout=900)
+    m = RATE.search(out.stdout)
+    if out.returncode or not m:
+        raise RuntimeError(f"B3 in {tree} failed ({out.returncode}): {(out.stdout + out.stderr)[-600:]}")
+    return float(m.group(1))
+
+
+def _clean_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "KAWAT_"))}
+
+
+def _worktree(ref: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="kawat-baseline-"))
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(path), ref], cwd=REPO, check=True,
+                   capture_output=True, text=True)
+    return path
+
+
+def _remove_worktree(path: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=REPO, capture_output=True, check=False)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _memory_figure(r: Result, base: Path, o: Any) -> None:
+    """Peak RSS of `kawat inspect` on the hostile 250,000-paragraph file, against the input size."""
+    try:
+        from bench.hostile_memory import measure  # written with the inbox-safety work
+    except ImportError:
+        r.add("250k-paragraph file", "not measured: bench.hostile_memory is missing", "measured", False)
+        return
+    fig = measure(base / "b8-hostile", paragraphs=o.b8_paragraphs)
+    limit = 10 * fig.input_mb + fig.base_mb
+    r.add(f"peak RSS, `kawat inspect` on {o.b8_paragraphs:,} paragraphs ({fig.input_mb:.1f} MB)",
+          f"{fig.inspect_mb:.0f} MB (bare interpreter + imports {fig.base_mb:.0f} MB)",
+          f"≤ 10 × input + base = {limit:.0f} MB", fig.inspect_mb <= limit)
+
+
+def b8_costs(store: env.Store, base: Path, o: Any) -> Result:
+    n = o.b3_stories
+    r = Result("B8", f"this round's costs: B3 ({n} stories) today vs {o.baseline_ref}, interleaved, same machine")
+    _memory_figure(r, base, o)
+    try:
+        tree = _worktree(o.baseline_ref)
+    except subprocess.CalledProcessError as exc:
+        r.add("baseline tree", f"not measured: {exc.stderr.strip()[:200]}", "git worktree", False)
+        return r
+    try:
+        old, new = [], []
+        for _ in range(o.b8_rounds):
+            old.append(_b3_rate(tree, n, o.workers))
+            new.append(_b3_rate(REPO, n, o.workers))
+    except RuntimeError as exc:
+        r.add("B3 pair", f"not measured: {str(exc)[:300]}", "both run", False)
+        return r
+    finally:
+        _remove_worktree(tree)
+    before, after = statistics.median(old), statistics.median(new)
+    cost = 1 - after / before
+    r.add(f"B3 at {o.baseline_ref}", f"{before:.1f} stories/s (runs: {', '.join(f'{x:.1f}' for x in old)})")
+    r.add("B3 today", f"{after:.1f} stories/s (runs: {', '.join(f'{x:.1f}' for x in new)})")
+    r.add("throughput lost to this round's work", f"{cost:+.1%}", "≤ 5%", cost <= 0.05)
+    r.notes.append("today's code adds the hostile-inbox opener, feed sequence allocation, deterministic rendering "
+                   "and the new QA rules (and everything else since the baseline): the loss is an upper bound")
+    r.facts.update(before=before, after=after, cost=cost)
+    return r
+
+
+__all__ = ["b8_costs"]

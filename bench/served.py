@@ -1,0 +1,282 @@
+"""B6 and B7: Kawat as operators run it — a served ingest deployment (soak) and a process work pool (scale-out).
+
+Both drive Prefect through its REST API and real processes (`prefect server`, `kawat serve`, `prefect worker`),
+never through in-process calls, so they measure what an operator's deployment pays.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import statistics
+import subprocess
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench import env, stories
+from bench.report import Result
+from infra.prefect_local import BIN, REPO, Api, PrefectServer, Proc, kawat_toml, port_open, prefect_env
+
+PG = "postgres@127.0.0.1:5432"
+POOL = "kawat"  # the work pool infra/prefect/prefect.yaml names
+
+
+def rss_kb(pid: int) -> int:
+    """Resident set size of one live process, from /proc (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _ts(value: str | None) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() if value else 0.0
+
+
+@dataclass
+class Install:
+    """One Kawat installation as an operator configures it: kawat.toml, inbox, partner bucket, writer env."""
+
+    root: Path
+    config: Path
+    inbox: Path
+    bucket: str
+    env: dict[str, str]
+
+
+def install(name: str, base: Path, store: env.Store, database_url: str | None = None) -> Install:
+    """A kawat.toml with a folder inbox, the dry-run engine, SeaweedFS storage and one Indonesian partner."""
+    root = base / name.lower()
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    bucket = f"bench-{name.lower()}-{secrets.token_hex(3)}"
+    store.client().create_bucket(Bucket=bucket)
+    partner = {"id": f"bench-{name.lower()}", "languages": ["id"], "formats": ["ninjs", "text"], "bucket": bucket,
+               "prefix": "kawat"}
+    config = root / "kawat.toml"
+    config.write_text(kawat_toml(data_dir=root / "state", inbox=inbox, endpoint=store.endpoint_url, partners=[partner],
+                                 access_env=env.ACCESS_ENV, secret_env=env.SECRET_ENV, database_url=database_url))
+    kenv = {"KAWAT_CONFIG": str(config), "KAWAT_HOME": str(REPO), env.ACCESS_ENV: store.access_key,
+            env.SECRET_ENV: store.secret_key}
+    return Install(root, config, inbox, bucket, kenv)
+
+
+def _deployment(api: Api, flow: str, timeout: float, alive: Proc | None = None) -> dict[str, Any]:
+    """The first deployment of `flow` once `serve`/`deploy` has registered it (names may change; flows do not)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = api._json("POST", "deployments/filter", json={"flows": {"name": {"any_": [flow]}}, "limit": 5})
+        if rows:
+            return dict(rows[0])
+        if alive is not None and not alive.alive():
+            raise RuntimeError(f"{alive.name} exited before registering {flow}:\n{alive.output()}")
+        time.sleep(0.5)
+    raise TimeoutError(f"no deployment of flow {flow!r} after {timeout:.0f} s")
+
+
+def _latest_objects(store: env.Store, bucket: str) -> int:
+    client = store.client()
+    return sum(1 for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+               for o in page.get("Contents", []) if o["Key"].endswith("/latest.json"))
+
+
+@contextmanager
+def _procs() -> Iterator[list[Proc | PrefectServer]]:
+    started: list[Proc | PrefectServer] = []
+    try:
+        yield started
+    finally:
+        for p in reversed(started):
+            p.stop()
+
+
+def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
+    """One `kawat serve` process runs `o.b6_runs` ingest runs of `o.b6_stories` stories each, one after another."""
+    runs, per_run = o.b6_runs, o.b6_stories
+    r = Result("B6", f"soak: {runs} ingest runs × {per_run} stories through one served deployment")
+    inst = install("B6", base, store)
+    with _procs() as procs:
+        server = PrefectServer(base / "b6-prefect-home")
+        procs.append(server)
+        server.start()
+        penv = prefect_env(base / "b6-serve-home", server.api_url, PREFECT_RUNNER_POLL_FREQUENCY="1",
+                           PREFECT_LOGGING_LEVEL="WARNING", **inst.env)
+        serve = Proc("kawat-serve", [str(BIN / "kawat"), "serve"], penv, base / "b6-serve.log")
+        procs.append(serve)
+        serve.start()
+        api = server.client()
+        dep = _deployment(api, "ingest", timeout=120, alive=serve)
+        seconds: list[float] = []
+        serve_rss: list[int] = []
+        server_rss: list[int] = []
+        failed = 0
+        wall = time.perf_counter()
+        for i in range(runs):
+            stories.write_batch(inst.inbox, per_run, prefix=f"SK{i:03d}")
+            created = api.run_deployment(dep["id"])
+            run = api.wait_flow_run(created["id"], timeout=300, watch=[server.proc, serve] if server.proc else [serve])
+            failed += run["state_type"] != "COMPLETED"
+            seconds.append(_ts(run.get("end_time")) - _ts(created.get("created")))
+            serve_rss.append(rss_kb(serve.popen.pid) if serve.popen else 0)
+            server_rss.append(rss_kb(server.proc.popen.pid) if server.proc and server.proc.popen else 0)
+        wall = time.perf_counter() - wall
+        api.close()
+    delivered = _latest_objects(store, inst.bucket)
+    window = max(1, min(20, runs // 4))
+    first, last = statistics.mean(seconds[:window]), statistics.mean(seconds[-window:])
+    at = min(window, runs) - 1  # "run 20" at full size
+    growth = serve_rss[-1] / serve_rss[at] - 1 if serve_rss[at] else float("inf")
+    server_growth = server_rss[-1] / server_rss[at] - 1 if server_rss[at] else float("inf")
+    r.add("runs completed", f"{runs - failed}/{runs}", f"{runs}", failed == 0)
+    r.add("stories delivered", f"{delivered}/{runs * per_run}", f"{runs * per_run}", delivered == runs * per_run)
+    r.add("soak wall time", f"{wall:.0f} s ({wall / runs:.2f} s per run, created → finished)")
+    r.add(f"serve process RSS, run {at + 1} → run {runs}", f"{serve_rss[at] / 1024:.0f} MB → {serve_rss[-1] / 1024:.0f} MB "
+          f"({growth:+.1%})", "≤ +10%", growth <= 0.10)
+    r.add(f"last {window} runs / first {window} runs", f"{last / first:.2f}× ({first:.2f} s → {last:.2f} s per run)",
+          "≤ 1.1×", last / first <= 1.1)
+    r.add(f"Prefect server RSS, run {at + 1} → run {runs}",
+          f"{server_rss[at] / 1024:.0f} MB → {server_rss[-1] / 1024:.0f} MB ({server_growth:+.1%})")
+    r.notes.append("each run is created through the REST API as a SCHEDULED run of the served ingest deployment "
+                   "(what its schedule does), after the previous one finished; Prefect runs each in a fresh subprocess")
+    r.facts.update(growth=growth, slowdown=last / first, delivered=delivered, failed=failed)
+    return r
+
+
+def _pg_databases(tag: str) -> tuple[str, str] | None:
+    """A Prefect database (pg_trgm) and a Kawat database on the local PostgreSQL, or None when there is none."""
+    if not port_open("127.0.0.1", 5432):
+        return None
+    import psycopg
+
+    names = (f"prefect_bench_{tag}", f"kawat_bench_{tag}")
+    with psycopg.connect(f"postgresql://{PG}/postgres", autocommit=True, connect_timeout=5) as admin:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(f"postgresql://{PG}/{names[0]}", autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    return names
+
+
+def _drop(names: tuple[str, str]) -> None:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://{PG}/postgres", autocommit=True, connect_timeout=5) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _cli(args: list[str], penv: dict[str, str], timeout: float = 180) -> None:
+    out = subprocess.run([str(BIN / "prefect"), *args], env=penv, cwd=REPO, capture_output=True, text=True,
+                         timeout=timeout)
+    if out.returncode:
+        raise RuntimeError(f"prefect {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+
+
+@dataclass
+class PoolRun:
+    """One batch through the work pool: throughput, deliveries per worker, and the double-delivery check."""
+
+    seconds: float
+    delivered: int
+    by_worker: dict[str, int]
+    twice: int
+    failed_runs: int
+
+
+def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_workers: int, per_run: int) -> PoolRun:
+    tag = uuid.uuid4().hex[:8]
+    dbs = _pg_databases(tag)
+    if dbs is None:
+        raise RuntimeError("PostgreSQL is not reachable on 127.0.0.1:5432")
+    try:
+        kawat_url = f"postgresql://{PG}/{dbs[1]}"
+        inst = install(name, base, store, database_url=kawat_url)
+        stories.write_batch(inst.inbox, n_stories, prefix=f"SO{n_workers}")
+        with _procs() as procs:
+            server = PrefectServer(base / f"{name.lower()}-prefect-home",
+                                   database_url=f"postgresql+asyncpg://{PG}/{dbs[0]}")
+            procs.append(server)
+            server.start()
+            cli_env = prefect_env(base / f"{name.lower()}-cli-home", server.api_url, KAWAT_WORKERS="8", **inst.env)
+            _cli(["work-pool", "create", POOL, "--type", "process"], cli_env)
+            _cli(["deploy", "--prefect-file", "infra/prefect/prefect.yaml", "--all"], cli_env)
+            # The schema first, as an operator's migration step (workers would race to create it).
+            subprocess.run([str(BIN / "kawat"), "deliveries"], env=cli_env, cwd=REPO, capture_output=True,
+                           timeout=120, check=False)
+            workers = []
+            for w in range(n_workers):
+                wenv = prefect_env(base / f"{name.lower()}-w{w}-home", server.api_url,
+                                   PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="0",
+                                   KAWAT_WORKERS="8", **inst.env)
+                proc = Proc(f"worker-{w}", [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--name",
+                                            f"worker-{w}", "--limit", "1"], wenv, base / f"{name.lower()}-w{w}.log")
+                procs.append(proc)
+                workers.append(proc.start())
+            api = server.client()
+            dep = _deployment(api, "syndicate", timeout=60)
+            time.sleep(2.0)  # workers register with the pool before the first run is offered
+            start = time.perf_counter()
+            runs = [api.run_deployment(dep["id"], {"limit": per_run}) for _ in range(-(-n_stories // per_run))]
+            done = [api.wait_flow_run(x["id"], timeout=900, watch=[*workers]) for x in runs]
+            seconds = time.perf_counter() - start
+            by_worker: Counter[str] = Counter()
+            delivered_ids: Counter[str] = Counter()
+            for run in done:
+                arts = api.artifacts(run["id"], key="syndicate-report")
+                rows = (arts[0]["data"] if arts and isinstance(arts[0]["data"], list)
+                        else json.loads(arts[0]["data"]) if arts else [])
+                mine = {x["story_id"] for x in rows if x.get("state") == "delivered"}
+                delivered_ids.update(mine)
+                worker = _worker_of(run, workers)
+                by_worker[worker] += len(mine)
+            api.close()
+        return PoolRun(seconds, len(delivered_ids), dict(by_worker),
+                       sum(1 for c in delivered_ids.values() if c > 1),
+                       sum(1 for run in done if run["state_type"] != "COMPLETED"))
+    finally:
+        _drop(dbs)
+
+
+def _worker_of(run: dict[str, Any], workers: list[Proc]) -> str:
+    """Which worker submitted a run, from the workers' own logs."""
+    for w in workers:
+        if f"submitting flow run '{run['id']}'" in w.output(tail=10**7):
+            return w.name
+    return "?"
+
+
+def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
+    """The same batch through a process pool on PostgreSQL with one worker, then two."""
+    n, per_run = o.b7_stories, o.b7_per_run
+    r = Result("B7", f"scale-out: {n} stories through a process work pool on PostgreSQL, 1 worker then 2")
+    try:
+        one = _pool_batch("B7a", base, store, n, 1, per_run)
+        two = _pool_batch("B7b", base, store, n, 2, per_run)
+    except RuntimeError as exc:
+        r.add("scale-out", f"not measured: {str(exc).splitlines()[0]}", "runs", False)
+        return r
+    rate1, rate2 = one.delivered / one.seconds, two.delivered / two.seconds
+    r.add("delivered with 1 worker", f"{one.delivered}/{n} in {one.seconds:.1f} s ({rate1:.1f}/s)", f"{n}",
+          one.delivered == n and not one.failed_runs)
+    r.add("delivered with 2 workers", f"{two.delivered}/{n} in {two.seconds:.1f} s ({rate2:.1f}/s)", f"{n}",
+          two.delivered == n and not two.failed_runs)
+    r.add("2 workers / 1 worker throughput", f"{rate2 / rate1:.2f}×", "≥ 1.6×", rate2 / rate1 >= 1.6)
+    r.add("stories delivered twice", f"{one.twice + two.twice}", "0", one.twice + two.twice == 0)
+    r.add("each worker's share (2 workers)", ", ".join(f"{k}: {v}" for k, v in sorted(two.by_worker.items())))
+    r.notes.append(f"{-(-n // per_run)} syndicate runs of up to {per_run} files each, created at once; "
+                   "each worker holds one run at a time (--limit 1); Prefect and Kawat share one PostgreSQL")
+    r.facts.update(rate1=rate1, rate2=rate2, twice=one.twice + two.twice)
+    return r
+
+
+__all__ = ["b6_soak", "b7_scale_out", "rss_kb"]

@@ -1,0 +1,59 @@
+"""Indonesian affixes: a real stemmer (Sastrawi) finds "milyaran", "diijinkan", "menganalisa" from their roots."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.Stemmer import Stemmer  # type: ignore[import-untyped]
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
+
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_LOCK = threading.Lock()
+
+
+class Morphology:
+    """A stemmer whose dictionary also knows the misspelt roots the house forbids, so their affixed forms stem.
+
+    Sastrawi only strips affixes down to a word its dictionary holds; "milyar" is not a KBBI word,
+    so "milyaran" would stay whole unless the forbidden roots are added.
+    """
+
+    def __init__(self, extra_roots: Iterable[str] = ()) -> None:
+        words = StemmerFactory().get_words()
+        self.roots = {r.casefold() for r in extra_roots if r.strip() and " " not in r.strip()}
+        self._stemmer = Stemmer(ArrayDictionary([*words, *sorted(self.roots)]))
+        self._memo: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        key = word.casefold()
+        found = self._memo.get(key)
+        if found is None:
+            with _LOCK:  # Sastrawi keeps per-call state on the stemmer
+                found = str(self._stemmer.stem(key))
+            self._memo[key] = found
+        return found
+
+    def forbidden_forms(self, text: str, roots: dict[str, str]) -> list[tuple[str, str]]:
+        """(word, forbidden root) for each affixed form of a forbidden root in `text`; exact forms are not repeated."""
+        out: list[tuple[str, str]] = []
+        if not roots:
+            return out
+        probes = {r: (r, r[1:]) for r in roots}  # meN- drops an initial p/t/k/s: "menganalisa" keeps the root
+        for m in _WORD.finditer(text):
+            word = m.group().casefold()
+            if word in roots:
+                continue  # the whole-word matcher reports it already
+            if not any(p in word for ps in probes.values() for p in ps if len(p) >= 3):
+                continue
+            root = self.stem(word)
+            if root in roots and root != word:
+                out.append((m.group(), root))
+        return out
+
+    def affixed(self, word: str, term: str) -> bool:
+        """The term with affixes around it ("di-AI-kan", "rintisannya"): it holds the term and shares its root."""
+        w, t = word.casefold(), term.casefold()
+        return w != t and t in w and self.stem(w) == self.stem(t)

@@ -10,12 +10,33 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Engine, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
-    and_, delete, func, insert, inspect, select, text, update,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Row,
+    RowMapping,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.errors import TransientError
 
@@ -48,7 +69,7 @@ class DeliveryKey:
     language: str
     version: int
 
-    def where(self):  # type: ignore[no-untyped-def]
+    def where(self) -> ColumnElement[bool]:
         return and_(deliveries.c.partner == self.partner, deliveries.c.story_id == self.story_id,
                     deliveries.c.language == self.language, deliveries.c.version == self.version)
 
@@ -240,7 +261,7 @@ class DeliveryLedger:
         states = {s.value for s in RECLAIMABLE} | {DeliveryState(s).value for s in from_states}
         if force:
             states |= {DeliveryState.delivered.value, DeliveryState.superseded.value}
-        cond = deliveries.c.state.in_(sorted(states))
+        cond: ColumnElement[bool] = deliveries.c.state.in_(sorted(states))
         cond = cond | and_(deliveries.c.state == DeliveryState.pending, deliveries.c.updated_at < now - self.lease)
         values: dict[str, object] = {"state": DeliveryState.pending, "attempts": deliveries.c.attempts + 1,
                                      "updated_at": now}
@@ -427,7 +448,7 @@ class DeliveryLedger:
             conn.execute(update(feed).where(feed.c.partner == partner, feed.c.seq == seq).values(written=True))
 
     @staticmethod
-    def _to_entry(r) -> FeedEntry:  # type: ignore[no-untyped-def]
+    def _to_entry(r: RowMapping) -> FeedEntry:
         return FeedEntry(partner=r["partner"], seq=r["seq"], story_id=r["story_id"], language=r["language"],
                          version=r["version"], edition=r["edition"], key=r["key"], line=r["line"],
                          written=bool(r["written"]), created_at=_aware(r["created_at"]))
@@ -531,7 +552,7 @@ class DeliveryLedger:
             conn.execute(q.values(state=state, updated_at=_now(), **values))
 
     @staticmethod
-    def _to_row(r) -> DeliveryRow:  # type: ignore[no-untyped-def]
+    def _to_row(r: Row[Any]) -> DeliveryRow:
         m = r._mapping
         return DeliveryRow(
             partner=m["partner"], story_id=m["story_id"], language=m["language"], version=m["version"],

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from adapters.errors import KawatError, PermanentError, TransientError, WireError
-from adapters.ledger import DeliveryKey
-from adapters.storage.outcome import DeliveryOutcome
 from adapters.language import check_output, route
+from adapters.ledger import DeliveryKey
 from adapters.sources.base import WireFile, WireSource
+from adapters.storage.outcome import DeliveryOutcome
 from adapters.wire import parse_wire
 from adapters.worklog import WorkLog
 from flows.bootstrap import Container

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
@@ -58,7 +59,7 @@ class Deliverer:
                 ) -> DeliveryOutcome:
         """Deliver one revision; unchanged re-deliveries write nothing, a killed story is refused."""
         key = DeliveryKey(partner.id, pub.story_id, pub.language, pub.version)
-        base = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
+        base: dict[str, Any] = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
         if partner.languages and pub.language not in partner.languages:
             return DeliveryOutcome(**base, state=DeliveryState.skipped,
                                    error=f"partner does not take {pub.language!r}")

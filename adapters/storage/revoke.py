@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
@@ -36,7 +37,7 @@ class Revoker:
         event, _new = self.ledger.record_kill(story_id, reason, at=self.clock())
         rows = self.ledger.story_rows(partner.id, story_id, language)
         revision = max([version, *(r.version for r in rows if r.state != DeliveryState.blocked)])
-        base = dict(partner=partner.id, story_id=story_id, language=language, version=revision)
+        base: dict[str, Any] = dict(partner=partner.id, story_id=story_id, language=language, version=revision)
         tally = Tally()
         writer = ObjectWriter(store, self.retry, tally)
         try:

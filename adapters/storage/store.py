@@ -10,8 +10,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from botocore.exceptions import (
-    BotoCoreError, ClientError, ConnectionError as BotoConnectionError, NoCredentialsError,
-    ParamValidationError, PartialCredentialsError,
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    ParamValidationError,
+    PartialCredentialsError,
+)
+from botocore.exceptions import (
+    ConnectionError as BotoConnectionError,
 )
 
 from adapters.errors import PermanentError, TransientError
@@ -177,7 +183,7 @@ class MemoryPartnerStore:
             self.objects[key] = StoredObject(bytes(data), content_type, {k.lower(): v for k, v in metadata.items()},
                                              cache_control)
             self.puts.append(key)
-            return hashlib.md5(data).hexdigest()  # noqa: S324 - mimics S3's etag, not security
+            return hashlib.md5(data).hexdigest()
 
     def head(self, key: str) -> dict[str, str] | None:
         with self._lock:
@@ -185,7 +191,7 @@ class MemoryPartnerStore:
             obj = self.objects.get(key)
             if obj is None:
                 return None
-            return {**obj.metadata, "etag": hashlib.md5(obj.data).hexdigest(),  # noqa: S324
+            return {**obj.metadata, "etag": hashlib.md5(obj.data).hexdigest(),
                     "content-type": obj.content_type, "content-sha256": hashlib.sha256(obj.data).hexdigest(),
                     "cache-control": obj.cache_control or ""}
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from newsroom.model import CreditRole, LocalizedArticle, Picture, Provenance, Status, Subject, safe_id
-from newsroom.times import iso
 from newsroom.ninjs_schema import NINJS_VERSION, SCHEMA_ID
 from newsroom.render.html_doc import html_body
 from newsroom.render.layout import (
@@ -24,6 +23,7 @@ from newsroom.render.layout import (
     rendition_href,
 )
 from newsroom.render.plain_text import plain_body
+from newsroom.times import iso
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://\S+$")

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from newsroom.model import LocalizedArticle, Status
 from newsroom.render.labels import label
-from newsroom.times import iso
 from newsroom.render.layout import body_parts, caption, clean, closing_credits, picture_credit
+from newsroom.times import iso
 
 
 def plain_body(article: LocalizedArticle, credit_lines: Sequence[str] = ()) -> str:

@@ -153,7 +153,7 @@ def test_feed_numbers_stay_unique_and_gap_free_under_concurrent_workers(ledger: 
             barrier.wait()
             for j in range(5):
                 got.append(_announce(workers[i % len(workers)], partner, f"s{i}-{j}").seq)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,8 +11,6 @@ import pytest
 
 from adapters.db import make_engine
 from adapters.errors import PermanentError, TransientError
-import threading
-
 from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import MemoryPartnerStore
@@ -390,7 +389,7 @@ def test_concurrent_deliveries_get_gap_free_unique_numbers(tmp_path) -> None:
     def run(i: int) -> None:
         try:
             assert publisher.deliver(partner(), store, pub(story=f"story-{i}"), run_id=f"r{i}").state == "delivered"
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(12)]

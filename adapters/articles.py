@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Engine,
-    Integer,
     MetaData,
     Select,
     String,
@@ -29,7 +29,7 @@ articles = Table(
     metadata,
     Column("story_id", String(200), primary_key=True),
     Column("language", String(8), primary_key=True),
-    Column("version", Integer, primary_key=True),
+    Column("version", BigInteger, primary_key=True),
     Column("review", String(20), nullable=False),
     Column("engine", String(40), nullable=False),
     Column("glossary_version", String(40)),

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -82,7 +83,7 @@ deliveries = Table(
     Column("partner", String(100), nullable=False),
     Column("story_id", String(200), nullable=False),
     Column("language", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("state", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
@@ -101,7 +102,7 @@ delivery_objects = Table(
     Column("partner", String(100), nullable=False),
     Column("story_id", String(200), nullable=False),
     Column("language", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("key", String(1024), nullable=False),
     Column("sha256", String(64), nullable=False),
@@ -126,7 +127,7 @@ feed = Table(
     Column("seq", Integer, nullable=False),
     Column("story_id", String(200), nullable=False),
     Column("language", String(20), nullable=False),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("edition", Integer, nullable=False),
     Column("key", String(1024), nullable=False),
     Column("line", Text, nullable=False),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Column, DateTime, Engine, Integer, MetaData, String, Table, and_, select, update
+from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import upsert_dialect
@@ -19,7 +19,7 @@ work = Table(
     "kawat_work",
     metadata,
     Column("story_id", String(200), primary_key=True),
-    Column("version", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
     Column("state", String(12), nullable=False),  # pending | done
     Column("lease_until", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

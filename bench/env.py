@@ -150,8 +150,10 @@ def run_flow(workers: int) -> FlowRun:
 
     flow = syndicate.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
     started_at, start = time.time(), time.perf_counter()
-    with in_process_run():  # as `kawat run` calls it
-        result = flow()
+    from flows.outcome import result_of
+
+    with in_process_run():  # as `kawat run` calls it (a run with failed rows ends Failed, rows attached)
+        result = result_of(flow(return_state=True))
     return FlowRun(time.perf_counter() - start, list(result["rows"]), started_at)
 
 

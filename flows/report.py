@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-COLUMNS = ("story_id", "partner", "language", "version", "edition", "seq", "state", "engine", "characters", "qa",
-           "key", "detail")
+# `characters` is the article's text (headline + body) as translated; `sent` what the engine was sent
+# and bills (0 when the translation memory or the dry-run engine answered).
+COLUMNS = ("story_id", "partner", "language", "version", "edition", "seq", "state", "engine", "characters", "sent", "qa", "key",
+           "detail")
 
 
 def merge_rows(localized: Sequence[dict], delivered: Sequence[dict]) -> list[dict]:
@@ -25,9 +27,28 @@ def merge_rows(localized: Sequence[dict], delivered: Sequence[dict]) -> list[dic
     return rows
 
 
+def run_title() -> str:
+    """The Prefect flow run's own name, as the UI lists it (empty outside a flow run)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return ctx.flow_run.name if ctx is not None and ctx.flow_run is not None else ""
+
+
 def publish(rows: list[dict], *, key: str, description: str) -> None:
     """Attach the table to the flow run (visible in the UI's Artifacts tab)."""
-    table = [{k: ("" if v is None else str(v)) for k, v in r.items()} for r in rows] or [
+    title = run_title()
+    table = [{c: ("" if r.get(c) is None else str(r.get(c))) for c in COLUMNS} for r in rows] or [
         {c: "" for c in COLUMNS}
     ]
-    create_table_artifact(table=table, key=key, description=description)
+    create_table_artifact(table=table, key=key, description=f"{title}: {description}" if title else description)
+
+
+def publish_failure(key: str, message: str) -> None:
+    """Every failed run leaves a report saying why, under the key its successful runs use."""
+    title = run_title()
+    try:
+        create_markdown_artifact(markdown=f"# {title or key}: failed\n\n{message}\n", key=key,
+                                 description=f"{title}: failed: {message}"[:500])
+    except Exception:
+        pass

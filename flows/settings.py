@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.config import (
@@ -20,12 +20,28 @@ from adapters.config import (
     StorageConfig,
 )
 from adapters.errors import ConfigError
+from adapters.wire.limits import WireLimits
 
 # The sections are re-exported: `flows.settings` stays the one place a flow or a test takes config from.
 __all__ = [
-    "Credentials", "EngineConfig", "Format", "PartnerConfig", "PartnerFilters", "Settings", "SourceConfig",
+    "AlertsConfig", "Credentials", "EngineConfig", "Format", "PartnerConfig", "PartnerFilters", "Settings", "SourceConfig",
     "StorageConfig", "load_settings",
 ]
+
+
+class AlertsConfig(BaseModel):
+    """Where Prefect automations send alerts: a notification block the operator made (UI → Blocks).
+
+    `notify` is `<block-type-slug>/<block-name>`, e.g. `slack-webhook/newsroom-desk`,
+    `custom-webhook/kawat-alerts` or `email/desk` (prefect-email): the block holds the secret URL or
+    password, never kawat.toml. Only flows use it (automations are Prefect's), so it lives here.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    notify: str | None = None
+    review_paused_minutes: int = Field(60, ge=1)
+    enabled: bool = True
 
 
 class Settings(BaseSettings):
@@ -49,7 +65,7 @@ class Settings(BaseSettings):
     max_paragraphs: int = Field(2000, ge=1)  # body blocks per story
     max_stories_per_file: int = Field(100, ge=1)
     max_field_chars: int = Field(20_000, ge=100)  # characters in any one text field (headline, paragraph…)
-    max_markup_nodes: int = Field(100_000, ge=100)  # XML elements / JSON values in one file, checked before parsing
+    max_markup_nodes: int = Field(50_000, ge=100)  # XML elements / JSON values in one file, checked before parsing
     max_embargo_days: float = Field(30.0, gt=0)  # an embargo further ahead is refused with its reason
     allow_dry_run: bool = False
     claim_stale_after: float = 300.0  # seconds before a crashed run's claimed files/stories are retaken
@@ -58,6 +74,13 @@ class Settings(BaseSettings):
     engines: dict[str, EngineConfig] = Field(default_factory=dict)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     partners: list[PartnerConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    def wire_limits(self) -> WireLimits:
+        """The per-file caps every parse of an inbox file applies."""
+        return WireLimits(max_bytes=self.max_file_bytes, max_paragraphs=self.max_paragraphs,
+                          max_stories=self.max_stories_per_file, max_field_chars=self.max_field_chars,
+                          max_nodes=self.max_markup_nodes)
 
     @property
     def db_url(self) -> str:
@@ -81,7 +104,7 @@ def load_settings(config: Path | None = None, **overrides: object) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
     merged: dict[str, Any] = dict(data.get("kawat", {}))
-    for key in ("sources", "engines", "storage", "partners"):
+    for key in ("sources", "engines", "storage", "partners", "alerts"):
         if key in data:
             merged[key] = data[key]
     # Explicit KAWAT_* environment variables win over the file.

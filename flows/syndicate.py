@@ -9,16 +9,22 @@ from typing import Any, cast
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from pydantic import Field
 
-from flows import report
+from flows import outcome, report
 from flows.bootstrap import get_container
+from flows.limits import engine_slot
+from flows.runs import rows_touched, tag_flow_run, timed
 from flows.tasks import claim_files, handle_file, housekeeping, kill_task, process_story
 
 
-def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str, Any]:
+def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     c = get_container()
     logger = get_run_logger()
-    if c.chain(engine)[0] == "dry-run" and not c.settings.allow_dry_run:
+    if source is not None:
+        c.source(source)  # an unknown source fails the run with one line, before any work
+    chain = c.chain(engine)
+    if chain[0] == "dry-run" and not c.settings.allow_dry_run:
         logger.warning("engine is dry-run: articles are marked, NOT translated (allow_dry_run = true silences this)")
     names = [source] if source else [s.name for s in c.settings.sources]
     run_id = uuid.uuid4().hex[:12]
@@ -29,43 +35,54 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> dict[str,
     due = housekeeping.submit().result()
     pending = dict.fromkeys([sid for sid, _v in due["released"]] + [*due["glossary"], *due["unfinished"]])
     claims = [(n, claim_files.submit(n, limit)) for n in names]
-    # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
-    # File and story tasks label themselves (engine:, partner:) once started: see flows.tasks._label_run.
-    files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id))
-             for n, fut in claims for item in fut.result()]
-    stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
-    localized, delivered, quarantined, refused = [], [], [], []
-    for name, file_fut in files:
-        try:
-            out = file_fut.result()
-        except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
-            logger.error("wire file %s failed: %s", name, exc)
-            out = {"file": name, "error": f"not ingested: {exc}", "localized": [], "delivered": [], "retry": []}
-        localized.extend(out["localized"])
-        delivered.extend(out["delivered"])
-        if out["error"]:
-            quarantined.append(out)
-        refused += [(out["file"], pic, why) for pic, why in out.get("refused", [])]
-        for sid, why in out["retry"]:
-            logger.warning("story %s: %s; retrying in its own task", sid, why)
-            stories.setdefault(sid, process_story.submit(sid, engine, run_id))
-    for sid, fut in stories.items():
-        try:
-            out = fut.result()
-        except Exception as exc:  # one story's failure never stops the others
-            logger.error("story %s failed: %s", sid, exc)
-            out = {"localized": [{"story_id": sid, "language": "-", "review": "failed", "qa": str(exc)}],
-                   "delivered": []}
-        localized.extend(out["localized"])
-        delivered.extend(out["delivered"])
+    claimed = [(n, item) for n, fut in claims for item in fut.result()]
+    if not claimed and not pending:
+        # An idle poll: no report (the latest report stays the last one with news in it).
+        logger.info("nothing new in %s", ", ".join(names) or "no source")
+        return outcome.finish({"run_id": run_id, "files": 0, "rows": []}, [])
+    localized: list[dict[str, Any]] = []
+    delivered: list[dict[str, Any]] = []
+    quarantined: list[dict[str, Any]] = []
+    refused: list[tuple[str, str, str]] = []
+    with engine_slot(chain[0]):
+        # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
+        # File and story tasks label themselves (story:, engine:, partner:) once they know.
+        files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id)) for n, item in claimed]
+        stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
+        for name, file_fut in files:
+            try:
+                out = file_fut.result()
+            except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
+                logger.error("wire file %s failed: %s", name, outcome.short(exc))
+                out = {"file": name, "error": f"not ingested: {outcome.short(exc)}", "localized": [],
+                       "delivered": [], "retry": []}
+            localized.extend(out["localized"])
+            delivered.extend(out["delivered"])
+            if out["error"]:
+                quarantined.append(out)
+            refused += [(out["file"], pic, why) for pic, why in out.get("refused", [])]
+            for sid, why in out["retry"]:
+                logger.warning("story %s: %s; retrying in its own task", sid, outcome.short(why))
+                stories.setdefault(sid, process_story.submit(sid, engine, run_id))
+        for sid, fut in stories.items():
+            try:
+                out = fut.result()
+            except Exception as exc:  # one story's failure never stops the others
+                logger.error("story %s failed: %s", sid, outcome.short(exc))
+                out = {"localized": [{"story_id": sid, "language": "-", "review": "failed",
+                                      "qa": outcome.short(exc, 300)}], "delivered": []}
+            localized.extend(out["localized"])
+            delivered.extend(out["delivered"])
     logger.info("%d files, %d stories processed", len(files), len({r["story_id"] for r in localized}))
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
     rows += [{"story_id": "-", "partner": "-", "state": "picture-refused", "detail": f"{f}: {pic}: {why}"}
              for f, pic, why in refused]
-    report.publish(rows, key="syndicate-report", description=f"Kawat run {run_id}")
-    return {"run_id": run_id, "files": len(files), "rows": rows}
+    tag_flow_run(rows_touched(rows))
+    report.publish(rows, key="syndicate-report",
+                   description=f"{len(files)} files from {', '.join(names)} (Kawat run {run_id})")
+    return outcome.finish({"run_id": run_id, "files": len(files), "rows": rows}, rows)
 
 
 def _runner() -> TaskRunner[PrefectFuture[Any]]:
@@ -75,14 +92,27 @@ def _runner() -> TaskRunner[PrefectFuture[Any]]:
     return cast("TaskRunner[PrefectFuture[Any]]", runner)
 
 
-@flow(name="syndicate", task_runner=_runner())
-def syndicate(source: str | None = None, engine: str | None = None, limit: int | None = None) -> dict[str, Any]:
-    """One pass of the pipeline over every configured source (or one)."""
+SOURCE = Field(None, description="Only this configured source (default: every source in kawat.toml)")
+ENGINE = Field(None, description="Translation engine for this run (default: the configured engine and its "
+                                 "fallbacks)")
+
+
+@flow(name="syndicate", task_runner=_runner(), validate_parameters=True,
+      flow_run_name=timed("syndicate", "source", "all-sources"))
+@outcome.guarded("syndicate-report")
+def syndicate(
+    source: str | None = SOURCE,
+    engine: str | None = ENGINE,
+    limit: int | None = Field(None, ge=1, description="Take at most this many new files per source this run"),
+) -> dict[str, Any]:
+    """One pass of the pipeline over every configured source (or one): ingest, localize, deliver."""
     return _run(source, engine, limit)
 
 
-@flow(name="ingest", task_runner=_runner())
-def ingest(source: str | None = None, engine: str | None = None) -> dict[str, Any]:
+@flow(name="ingest", task_runner=_runner(), validate_parameters=True,
+      flow_run_name=timed("ingest", "source", "all-sources"))
+@outcome.guarded("syndicate-report")
+def ingest(source: str | None = SOURCE, engine: str | None = ENGINE) -> dict[str, Any]:
     """The scheduled poll: same pass as `syndicate`, named for the schedule in the UI."""
     return _run(source, engine, None)
 

@@ -85,7 +85,18 @@ def run_syndicate(source: str | None, engine: str | None, config: Path | None) -
         prog.set_listener(listen)
         try:
             with in_process_run():
-                result = syndicate(source=source_name, engine=engine)
+                state = syndicate(source=source_name, engine=engine, return_state=True)
         finally:
             prog.set_listener(None)
-    return result
+    return flow_result(state)
+
+
+def flow_result(state: Any) -> Any:
+    """A flow run's result, also when it failed with one (the table shows what failed); else its one line."""
+    from flows.outcome import result_of
+
+    try:
+        return result_of(state)
+    except Exception as exc:  # an expected failure ends the run with one line, and so does the command
+        console.print(f"[red]{state.name}: {state.message or exc}[/red]")
+        raise typer.Exit(2) from None

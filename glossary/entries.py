@@ -329,7 +329,8 @@ def _carry_case(source: str, replacement: str, mid_sentence: bool) -> str:
     words = source.split()
     if not words or not replacement or not words[0].istitle():
         return replacement
-    if len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3):
+    rest = [w for w in words[1:] if len(w) > 3]  # a sentence-initial capital alone proves nothing
+    if len(words) > 1 and (rest or mid_sentence) and all(w[:1].isupper() for w in words if len(w) > 3):
         # "Finance Minister Sri Mulyani", even at a sentence start: a title, not "Menteri keuangan".
         return " ".join(w[:1].upper() + w[1:] if len(w) > 3 or i == 0 else w
                         for i, w in enumerate(replacement.split()))

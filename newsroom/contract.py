@@ -55,8 +55,8 @@ class Edition:
     edition: int = 1
 
     def __post_init__(self) -> None:
-        if self.revision < 1 or self.edition < 1:
-            raise ValueError("revision and edition must be >= 1")
+        if self.revision < 0 or self.edition < 1:
+            raise ValueError("revision must be >= 0 (agencies start at 0 or 1) and edition >= 1")
 
     @property
     def label(self) -> str:
@@ -66,7 +66,7 @@ class Edition:
     def parse(cls, text: str | None) -> Edition | None:
         """`3.2` -> Edition(3, 2); anything else (a bare agency revision, garbage) -> None."""
         m = re.fullmatch(r"(\d+)\.(\d+)", (text or "").strip())
-        if not m or int(m.group(1)) < 1 or int(m.group(2)) < 1:
+        if not m or int(m.group(2)) < 1:
             return None
         return cls(int(m.group(1)), int(m.group(2)))
 
@@ -104,8 +104,8 @@ class Publication:
         unknown = set(self.files) - set(FORMATS)
         if unknown:
             raise ValueError(f"unknown formats {sorted(unknown)}; known: {sorted(FORMATS)}")
-        if self.version < 1:
-            raise ValueError("version must be >= 1")
+        if self.version < 0:
+            raise ValueError("version must be >= 0")
         object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
 
     @property
@@ -211,7 +211,7 @@ _VERSION_NAME = re.compile(r"v(\d+)\.(\d+)\.([A-Za-z0-9]+)")
 def edition_of_key(key: str) -> Edition | None:
     """The edition a version key holds (`…/v3.2.html` -> 3.2); None for latest, pictures, feed."""
     m = _VERSION_NAME.fullmatch(key.rsplit("/", 1)[-1])
-    return Edition(int(m.group(1)), int(m.group(2))) if m and int(m.group(1)) and int(m.group(2)) else None
+    return Edition(int(m.group(1)), int(m.group(2))) if m and int(m.group(2)) else None
 
 
 def version_of_key(key: str) -> int | None:

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from newsroom.agencies import agency_name
 from newsroom.model import Credit, CreditRole, Picture, Story
 from newsroom.render.labels import label
 
-_AGENCIES = {"afp.com": "AFP", "afp": "AFP", "ap.org": "AP", "reuters.com": "Reuters"}
 _KEYS = {CreditRole.editor: "editor", CreditRole.author: "author", CreditRole.photographer: "photographer",
          CreditRole.translator: "translator", CreditRole.agency: "agency"}
 DESK = "desk"  # organisation of the configured desk editor, so the source's own editor stays apart
@@ -70,21 +70,33 @@ def _lang(language: str) -> str:
     return "id" if language.lower().split("-")[0] in ("id", "in") else "en"
 
 
-def agency_name(provider: str | None) -> str | None:
-    if not provider:
-        return None
-    p = provider.strip().lower()
-    return _AGENCIES.get(p) or p.split(".")[0].upper()
+def agency_credit(story: Story) -> str | None:
+    """The agency to credit: the feed's credit line when it names one, else the provider's name.
+
+    Never a rights notice: "(c) Copyright Thomson Reuters 2014. Click For Restrictions - http://…"
+    is not a credit, nor is a bare URL.
+    """
+    line = (story.credit_line or "").strip()
+    if line and len(line) <= 60 and not _NOT_A_NAME.search(line):
+        return line
+    return agency_name(story.provider)
+
+
+_NOT_A_NAME = re.compile(r"(?i)https?:|www\.|\.com\b|©|\(c\)|copyright|rights|click for|restriction")
 
 
 def copyright_holder(story: Story) -> str | None:
-    """The agency stays the holder: from '© 2023 AFP' if present, else the provider."""
+    """The rights holder's name: the feed's holder field, else the name in the notice, else the agency."""
+    if story.copyright_holder:
+        return story.copyright_holder
     if story.copyright_line:
-        text = re.sub(r"(?i)©|\(c\)|copyright|all rights reserved|\b\d{4}\b", " ", story.copyright_line)
-        name = " ".join(text.replace(".", " ").split()).strip(" ,-")
-        if name:
+        text = re.sub(r"(?i)https?://\S+|www\.\S+|click for restrictions.*$|all rights reserved.*$|©|\(c\)|copyright",
+                      " ", story.copyright_line)
+        text = re.sub(r"\b\d{4}(?:\s*[-–/]\s*\d{2,4})?\b", " ", text)
+        name = " ".join(text.split()).strip(" ,.-")
+        if name and len(name) <= 80:
             return name
-    return agency_name(story.provider)
+    return agency_credit(story)
 
 
 def _split_names(text: str) -> list[str]:
@@ -126,7 +138,7 @@ def build_credits(
 ) -> tuple[Credit, ...]:
     """Agency, authors, photographers (and the source's editor) from the feed; desk editor and translator from
     configuration. Both editors are kept apart; the partner's template picks one when rendering."""
-    agency = copyright_holder(story) or agency_name(story.provider)
+    agency = agency_credit(story)
     out: list[Credit] = list(story.credits)
 
     def add(c: Credit) -> None:
@@ -135,9 +147,9 @@ def build_credits(
 
     if agency:
         add(Credit(role=CreditRole.agency, name=agency, organisation=agency))
-    authors = [n for c in story.creators for n in _split_names(c)]
-    if not authors and story.byline:
-        authors = _split_names(story.byline)
+    # The byline as the file states it names the writers; creator fields (often a desk login or the
+    # agency itself) only when there is no byline.
+    authors = _split_names(story.byline) if story.byline else [n for c in story.creators for n in _split_names(c)]
     for name in authors:
         add(Credit(role=CreditRole.author, name=name, organisation=agency))
     if not any(c.role == CreditRole.author for c in out) and agency:

@@ -144,8 +144,10 @@ class Story(Editorial):
     body: tuple[Block, ...] = ()
     creators: tuple[str, ...] = ()
     byline: str | None = None
+    byline_title: str | None = None
     credit_line: str | None = None
     copyright_line: str | None = None
+    copyright_holder: str | None = None
     usage_terms: str | None = None
     credits: tuple[Credit, ...] = ()
     pictures: tuple[Picture, ...] = ()

@@ -1,35 +1,76 @@
-"""What an editor sees and decides when an article is held: side-by-side text and corrections."""
+"""What an editor sees and decides when an article is held: why, then source and translation per paragraph."""
 
 from __future__ import annotations
 
 from newsroom.model import Block, LocalizedArticle, ReviewState, Story
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
 
 
-def side_by_side(story: Story, article: LocalizedArticle) -> str:
-    """Markdown: source and translation paragraph by paragraph, glossary hits and misses marked."""
+def _text(text: str) -> str:
+    """Wire text as one Markdown paragraph: no line breaks or markup characters that change the layout."""
+    return " ".join(text.split()).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_") or "_(empty)_"
+
+
+def held_because(article: LocalizedArticle) -> list[str]:
+    """Every reason an article is held, in words: QA problems first, then glossary terms that came out wrong."""
+    reasons = list(article.qa.problems)
+    for t in article.qa.terms:
+        if not t.ok:
+            reasons.append(f"glossary term \"{t.source_term}\" should read \"{t.target_term}\": "
+                           f"expected {t.expected}, found {t.found}")
+    return reasons
+
+
+def review_page(story: Story, article: LocalizedArticle, *, decided: str | None = None, note: str | None = None) -> str:
+    """Markdown an editor reads on a laptop: why it is held on top, then source and translation stacked per paragraph.
+
+    One column only (no table): long paragraphs wrap to the screen instead of pushing the translation off it.
+    """
+    src = LANGUAGE_NAMES.get(story.language, story.language)
+    dst = LANGUAGE_NAMES.get(article.language, article.language)
+    state = decided or article.review.value
     lines = [
-        f"# Review {article.story_id} v{article.version} ({story.language} → {article.language})",
+        f"# Review: {_text(article.headline)}",
         "",
-        f"**State:** {article.review.value} — engine `{article.provenance.engine}`, glossary "
-        f"`{article.provenance.glossary_version}`",
+        f"**State: {state}** · story `{article.story_id}` v{article.version} · {src} → {dst} · "
+        f"engine `{article.provenance.engine}` · glossary `{article.provenance.glossary_version}`",
         "",
     ]
-    if article.qa.problems:
-        lines += ["**Problems:**", *[f"- ❌ {_cell(p)}" for p in article.qa.problems], ""]
-    if article.qa.terms:
-        lines += ["| term | expected target | expected | found | |", "|---|---|---|---|---|"]
-        for t in article.qa.terms:
-            mark = "✅" if t.ok else "❌"
-            lines.append(f"| {_cell(t.source_term)} | {_cell(t.target_term)} | {t.expected} | {t.found} | {mark} |")
-        lines.append("")
-    lines += ["| # | source | translation |", "|---|---|---|", f"| headline | {_cell(story.headline)} | {_cell(article.headline)} |"]
-    for i, (src, dst) in enumerate(zip(story.body, article.body, strict=False)):
-        lines.append(f"| {i} | {_cell(src.text)} | {_cell(dst.text)} |")
+    if note:
+        lines += [f"> {_text(note)}", ""]
+    reasons = held_because(article)
+    if reasons:
+        lines += ["## Why it is held", "", *[f"{i}. {_text(r)}" for i, r in enumerate(reasons, 1)], ""]
+    elif not decided:
+        lines += ["## Why it is held", "", "No QA problem recorded; an editor asked to see it.", ""]
+    ok_terms = [t for t in article.qa.terms if t.ok]
+    if ok_terms:
+        lines += [f"Glossary terms found as expected: {', '.join(_text(t.target_term) for t in ok_terms)}", ""]
+    lines += ["## Text", "", "### Headline", "", f"**{src}:** {_text(story.headline)}", "",
+              f"**{dst}:** {_text(article.headline)}", ""]
+    for i, (s, d) in enumerate(zip(story.body, article.body, strict=False)):
+        lines += [f"### Paragraph {i}", "", f"**{src}:** {_text(s.text)}", "", f"**{dst}:** {_text(d.text)}", ""]
+    if len(article.body) != len(story.body):
+        lines += [f"_The source has {len(story.body)} paragraphs, the translation {len(article.body)}._", ""]
     return "\n".join(lines)
+
+
+def answer_problems(
+    article: LocalizedArticle, *, headline: str | None, paragraph_index: int | None, paragraph_text: str | None,
+) -> list[str]:
+    """What is wrong with an editor's answer, in words to show them when asking again (empty: it can be applied)."""
+    problems = []
+    last = len(article.body) - 1
+    if headline is not None and headline and not headline.strip():
+        problems.append("the corrected headline is blank")
+    if paragraph_index is not None and not 0 <= paragraph_index <= last:
+        problems.append(f"paragraph {paragraph_index} does not exist: paragraphs are numbered 0 to {last}")
+    if paragraph_index is not None and not (paragraph_text or "").strip():
+        problems.append(f"paragraph {paragraph_index} was chosen but no corrected text was given")
+    if paragraph_index is None and (paragraph_text or "").strip():
+        problems.append("corrected paragraph text was given without saying which paragraph (paragraph_index)")
+    return problems
 
 
 def apply_decision(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from adapters.errors import WireError
+from adapters.wire.limits import check_fields, current
 from newsroom.hygiene import has_zero_width
 from newsroom.model import DIGEST_SEP, Status, Story, digested_id, is_safe_id
 
 log = logging.getLogger(__name__)
+_EARLIEST = 1900  # year: an older date is a placeholder (0001-01-01) or corruption, not a wire story
 
 
 def sane_id(value: str | None, source: str, what: str) -> str:
@@ -38,16 +41,23 @@ def sane_id(value: str | None, source: str, what: str) -> str:
     return sane
 
 
+MAX_VERSION = 2**63 - 1  # the largest version a 64-bit database column holds
+
+
 def version_of(value: object, source: str, default: int = 1) -> int:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """The agency's revision number as sent: 0..2^63-1 (Reuters sends 978556838, AP Media sends 0)."""
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
         return default
-    try:
-        number = int(str(value).strip())
-    except ValueError as exc:
-        raise WireError(source, f"revision {str(value)[:20]!r} is not a number") from exc
-    if number < 0 or number > 1_000_000:
-        raise WireError(source, f"revision {number} out of range")
-    return max(number, 1)
+    text = str(value).strip()
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise WireError(source, f"revision {text[:24]!r} is not a whole number")
+        text = str(int(value))
+    if not text.isascii() or not text.lstrip("+").isdigit():
+        raise WireError(source, f"revision {text[:24]!r} is not a whole number")
+    if len(text) > 20 or int(text) > MAX_VERSION:
+        raise WireError(source, f"revision {text[:24]} is larger than 2^63-1")
+    return int(text)
 
 
 def build_story(source: str, **fields: Any) -> Story:
@@ -64,6 +74,11 @@ def build_story(source: str, **fields: Any) -> Story:
     if not fields.get("language"):
         fields["language"] = "und"  # undeclared (BCP 47): language routing detects it from the body
     fields = {k: v for k, v in fields.items() if v is not None or k in {"embargoed"}}
+    check_fields(fields, source, current())
+    for name in ("first_created", "version_created", "embargoed"):
+        when = fields.get(name)
+        if isinstance(when, datetime) and when.year < _EARLIEST:
+            raise WireError(source, f"{name} {when.date().isoformat()} is not a plausible date for wire copy")
     try:
         return Story(**fields)
     except ValidationError as exc:

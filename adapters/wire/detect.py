@@ -9,8 +9,12 @@ from adapters.errors import WireError
 
 _PROLOG = re.compile(rb"^(?:\s+|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.S | re.I)
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
-_NINJS_KEYS = {"uri", "headline", "headlines", "body_text", "body_html", "bodies", "versioncreated", "pubstatus",
-               "type", "guid", "renditions", "associations", "by", "located"}
+_NINJS_KEYS = {"uri", "headline", "headlines", "headline_main", "body_text", "body_html", "body_xhtml", "body_main",
+               "bodies", "versioncreated", "pubstatus", "type", "guid", "renditions", "associations", "by", "located"}
+
+
+def _keys(doc: dict) -> set[str]:
+    return {str(k).lower() for k in doc}
 
 
 def _head(data: bytes) -> bytes:
@@ -34,6 +38,12 @@ def root_name(data: bytes) -> str | None:
     return match.group(2).decode("ascii", "replace") if match else None
 
 
+def _is_iptc7901(data: bytes) -> bool:
+    """IPTC 7901 (ANPA-style) transmission: SOH header, STX before the text, ETX after it."""
+    head = data[:512]
+    return head.lstrip(b"\r\n ").startswith(b"\x01") or (b"\x02" in head and b"\x03" in data[-512:])
+
+
 def _is_binary(data: bytes) -> bool:
     sample = data[:4096]
     if sample.startswith((b"\x1f\x8b", b"PK\x03\x04", b"\xff\xd8\xff", b"%PDF", b"\x89PNG", b"GIF8")):
@@ -42,13 +52,17 @@ def _is_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def ninjs_items(doc: object) -> list[dict]:
-    """ninjs objects in a document: one object, a JSON array of them, or a feed page {"items": […]}."""
-    if isinstance(doc, dict) and _NINJS_KEYS & set(doc):
+def ninjs_items(doc: object, depth: int = 0) -> list[dict]:
+    """ninjs objects in a document: one object, an array, a feed page {"items": […]}, an API reply {"data": {"item": …}}."""
+    if isinstance(doc, dict) and _NINJS_KEYS & _keys(doc) and not ({"data", "api_version"} & _keys(doc)):
         return [doc]
-    if isinstance(doc, dict):
-        doc = next((doc[k] for k in ("items", "item", "data") if isinstance(doc.get(k), list)), None)
-    if isinstance(doc, list) and doc and all(isinstance(d, dict) and _NINJS_KEYS & set(d) for d in doc):
+    if isinstance(doc, dict) and depth < 3:
+        for key in ("items", "item", "data"):
+            inner = doc.get(key)
+            if isinstance(inner, (dict, list)) and (found := ninjs_items(inner, depth + 1)):
+                return found
+        return []
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) and _NINJS_KEYS & _keys(d) for d in doc):
         return doc
     return []
 
@@ -60,6 +74,9 @@ def detect_format(data: bytes, source: str = "<bytes>") -> str:
     head = _head(data)
     if _is_binary(head):
         raise WireError(source, "binary content, not a wire text format")
+    if _is_iptc7901(head):
+        raise WireError(source, "IPTC 7901 text transmission (SOH/STX framing, wire header and non-publishable "
+                                "notebook lines): not an article; Kawat reads NewsML, NITF or ninjs from that agency")
     stripped = head.lstrip()
     if stripped.startswith((b"{", b"[")):
         try:

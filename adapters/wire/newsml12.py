@@ -8,18 +8,26 @@ from xml.etree.ElementTree import Element
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
-from adapters.wire.dates import parse_datetime
+from adapters.wire.dates import date_id_of, parse_datetime
+from adapters.wire.ids import parse_item_id, revision_from_time
+from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
     blocks_from_xml,
     clean,
+    clean_byline,
+    drop_byline_paragraph,
     finish_blocks,
+    html_to_blocks,
     language_tag,
+    looks_like_html,
     make_dateline,
+    split_dateline_prefix,
     strip_leading_dateline,
+    text_to_blocks,
 )
-from adapters.wire.xmlsafe import attr, child, children, descendants, first, load_xml, text_of
-from newsroom.model import Picture, Rendition, Story, Subject
+from adapters.wire.xmlsafe import attr, child, children, descendants, first, first_of, load_xml, text_of
+from newsroom.model import Block, Picture, Rendition, Story, Subject, safe_id
 
 _IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|tiff?)$", re.I)
 _RENDITION_ROLES = {"highdef", "quicklook", "thumbnail", "preview", "lowdef", "web", "main", "original"}
@@ -80,7 +88,11 @@ def _text_data(ci: Element) -> Element | None:
         return None
     fmt = (_formal(child(ci, "Format")) or "").lower()
     media = (_formal(child(ci, "MediaType")) or "").lower()
-    if "nitf" in fmt or media == "text" or first(data, "p") is not None or first(data, "body.content") is not None:
+    mime = (_formal(child(ci, "MimeType")) or "").lower()
+    if "css" in fmt or "css" in mime:
+        return None
+    if ("nitf" in fmt or "html" in fmt or media == "text" or "html" in mime or first(data, "p") is not None
+            or first(data, "body.content") is not None):
         return data
     return None
 
@@ -89,15 +101,18 @@ def _item(item: Element, source: str) -> Story | None:
     ident = child(item, "Identification", "NewsIdentifier")
     if ident is None:
         raise WireError(source, "NewsItem without Identification/NewsIdentifier")
-    provider = sane_id(text_of(child(ident, "ProviderId")), source, "ProviderId")
-    date_id = sane_id(text_of(child(ident, "DateId")), source, "DateId")
-    item_id = sane_id(text_of(child(ident, "NewsItemId")), source, "NewsItemId")
-    version = version_of(text_of(child(ident, "RevisionId")), source)
     public_id = text_of(child(ident, "PublicIdentifier"))
-
     mgmt = child(item, "NewsManagement")
+    provider = sane_id(text_of(child(ident, "ProviderId")), source, "ProviderId")
+    item_id = sane_id(_item_id(item, ident), source, "NewsItemId")
+    date_id = sane_id(_date_id(ident, mgmt, public_id), source, "DateId")
+    stated = text_of(child(ident, "RevisionId"))
+    # TASS states no revision: its revision time orders the revisions instead (new copy still signals new).
+    version = version_of(stated, source) if stated else (
+        revision_from_time(parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))) or 1)
+
     status = status_of(_formal(child(mgmt, "Status")))
-    urgency_raw = _formal(child(mgmt, "Urgency"))
+    urgency_raw = _formal(child(mgmt, "Urgency")) or text_of(child(mgmt, "Urgency"))
     urgency = int(urgency_raw) if urgency_raw and urgency_raw.isdigit() else None
     first_created = parse_datetime(text_of(child(mgmt, "FirstCreated")))
     version_created = parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))
@@ -105,8 +120,14 @@ def _item(item: Element, source: str) -> Story | None:
     instruction = " ".join(filter(None, (_formal(i) for i in children(mgmt, "Instruction"))))
 
     main = child(item, "NewsComponent")
-    if main is None:
+    refs = descendants(item, "NewsItemRef")
+    if main is None and not refs:
         raise WireError(source, f"NewsItem {item_id} has no NewsComponent")
+    if first(item, "ContentItem") is None and (refs or first(item, "HeadLine") is None):
+        what = f"lists {len(refs)} items by reference" if refs else "labels a feed section"
+        raise WireError(source, f"NewsML index (NewsItem {item_id} {what}, no story text): a feed folder's index, "
+                                "not a story")
+    assert main is not None
     comps = [main, *descendants(main, "NewsComponent")]
     picture_comps = _picture_components(main)
     inside_picture = {id(c) for p in picture_comps for c in [p, *descendants(p, "NewsComponent")]}
@@ -152,28 +173,53 @@ def _item(item: Element, source: str) -> Story | None:
             for ci in children(comp, "ContentItem"):
                 language = language or language_tag(_formal(child(ci, "Language")))
 
-    body_el = None
-    for comp in text_comps:
-        for ci in children(comp, "ContentItem"):
-            data = _text_data(ci)
-            if data is not None and body_el is None:
-                body_el = first(data, "body.content") or first(data, "body") or data
-    dateline = make_dateline(dateline_text, city)
-    blocks = strip_leading_dateline(blocks_from_xml(body_el), dateline)
+    dateline = make_dateline(dateline_text)  # the DateLine's own place; Location metadata is not a dateline
+    blocks = _body_blocks(text_comps)
+    if byline_text := lines.get("ByLine"):
+        blocks = drop_byline_paragraph(blocks, clean_byline(byline_text))
+    if (dateline is None or dateline.city is None) and blocks:  # no DateLine, or one naming only a date
+        lead, rest = split_dateline_prefix(blocks[0].text)
+        if lead is not None:
+            dateline, blocks = lead, ([Block(text=rest)] if rest else []) + blocks[1:]
+    blocks = strip_leading_dateline(blocks, dateline)
     body = finish_blocks(blocks)
 
-    signal = derive_signal(status, version, advisory, instruction)
+    signal = derive_signal(status, version if stated else 1, advisory, instruction)
     story = build_story(
         source, provider=provider, date_id=date_id, item_id=item_id, version=version,
         language=language or "en", headline=headline, slugline=clean(lines.get("SlugLine")),
-        dateline=dateline, body=body, creators=tuple(creators), byline=clean(lines.get("ByLine")),
+        dateline=dateline, body=body, creators=tuple(creators), byline=clean_byline(lines.get("ByLine")),
         credit_line=clean(lines.get("CreditLine")), copyright_line=clean(lines.get("CopyrightLine")),
+        copyright_holder=_holder(text_comps),
         usage_terms=usage_terms, pictures=tuple(_picture(p) for p in picture_comps), status=status,
         signal=signal, embargoed=embargoed, urgency=urgency, subjects=tuple(subjects), keywords=tuple(keywords),
         advisory=advisory, genre=genre, first_created=first_created, version_created=version_created,
         source_uri=public_id or f"urn:newsml:{provider}:{date_id}:{item_id}:{version}", source_format="newsml12",
     )
     return story
+
+
+def _item_id(item: Element, ident: Element) -> str | None:
+    """NewsItemId; TASS sends none, so its item `guid` (or the main component's Duid) stands in, which
+    every revision of the item repeats."""
+    return (text_of(child(ident, "NewsItemId")) or text_of(first(item, "guid"))
+            or attr(child(item, "NewsComponent"), "Duid"))
+
+
+def _date_id(ident: Element, mgmt: Element | None, public_id: str | None) -> str:
+    """DateId as sent; without one (TASS), the date in the PublicIdentifier, else the first revision's day.
+
+    FirstCreated stays the same across revisions, so every revision still gets the same identity.
+    """
+    date_id = text_of(child(ident, "DateId"))
+    if date_id:
+        return date_id
+    if public_id:
+        parsed = parse_item_id(public_id)
+        if parsed.date_id != "undated":
+            return parsed.date_id
+    first = parse_datetime(text_of(child(mgmt, "FirstCreated")))
+    return date_id_of(first)
 
 
 def _embargo(mgmt: Element | None) -> datetime | None:
@@ -188,11 +234,53 @@ def _embargo(mgmt: Element | None) -> datetime | None:
     return None
 
 
+# Components that carry something other than the story text: press-release furniture, captions, logos.
+_NOT_BODY = {"stylesheet", "headline", "subheadline", "contact", "contacts", "logo", "caption", "byline", "photo",
+             "picture", "thumbnail", "quicklook", "highdef", "preview", "boilerplate", "video", "audio", "graphic"}
+
+
+def _body_blocks(comps: list[Element]) -> list[Block]:
+    """The story text: the Body/Main component first, any other text component next; HTML in CDATA as HTML."""
+    ranked: list[tuple[int, int, Element]] = []
+    for order, comp in enumerate(comps):
+        role = _role(comp)
+        if role in _NOT_BODY:
+            continue
+        for ci in children(comp, "ContentItem"):
+            data = _text_data(ci)
+            if data is not None:
+                ranked.append((0 if role in {"body", "main", "text"} else 1, order, data))
+    for _, _, data in sorted(ranked, key=lambda r: (r[0], r[1])):
+        blocks = _data_blocks(data)
+        if blocks:
+            return blocks
+    return []
+
+
+def _data_blocks(data: Element) -> list[Block]:
+    found = first_of(data, "body.content", "body")
+    if found is not None:
+        return blocks_from_xml(found)
+    if len(data) == 0:  # text only: an HTML body in CDATA (ANA), or plain text
+        raw = data.text or ""
+        return html_to_blocks(raw) if looks_like_html(raw) else text_to_blocks(raw)
+    return blocks_from_xml(data)
+
+
+def _holder(comps: list[Element]) -> str | None:
+    for comp in comps:
+        holder = first(child(comp, "RightsMetadata"), "CopyrightHolder")
+        if holder is not None and (name := clean(_formal(first(holder, "Party")) or text_of(holder))):
+            return name
+    return None
+
+
 def _merged_lines(comps: list[Element]) -> dict[str, str]:
     """NewsLines children by name; the outermost component wins, inner ones fill gaps."""
     out: dict[str, str] = {}
     for comp in comps:
-        for line in child(comp, "NewsLines") or []:
+        news_lines = child(comp, "NewsLines")
+        for line in [] if news_lines is None else news_lines:
             value = text_of(line)
             if value and line.tag not in out:
                 out[line.tag] = value
@@ -222,33 +310,52 @@ def _picture_components(main: Element) -> list[Element]:
             continue
         if _role(comp) in _RENDITION_ROLES and parent.get(comp) is not None and parent[comp] is not main:
             comp = parent[comp]
-        if comp is main or any(comp is f for f in found):
+        if comp is main or any(comp is f for f in found) or _role(comp) in _NOT_PHOTOS:
             continue
         found.append(comp)
     return found
 
 
+# A company logo or an icon is artwork, not a news photo: never published with a photo credit.
+_NOT_PHOTOS = {"logo", "icon", "banner", "advertisement", "signature"}
+
+
 def _picture(comp: Element) -> Picture:
     lines = child(comp, "NewsLines")
     caption = None
-    renditions: list[Rendition] = []
+    found: list[tuple[str, Rendition]] = []
     for sub in [comp, *descendants(comp, "NewsComponent")]:
         role = _role(sub)
         for ci in children(sub, "ContentItem"):
             if role == "caption" or (not _image_item(ci) and child(ci, "DataContent") is not None):
                 caption = caption or text_of(child(ci, "DataContent"))
             elif _image_item(ci):
-                renditions.append(_rendition(ci, role or "main"))
-    pid = attr(comp, "Duid") or attr(comp, "Euid") or (renditions[0].href.rsplit(".", 1)[0] if renditions else "photo")
-    return Picture(id=pid, headline=text_of(child(lines, "HeadLine")), caption=clean(caption),
+                found.append((attr(ci, "Href") or "", _rendition(ci, role if role and role not in {"photo", "picture"} else "main")))
+    renditions = finish_renditions(found)
+    first_ci = first(comp, "ContentItem")
+    stem = renditions[0].href.rsplit("/", 1)[-1].rsplit(".", 1)[0] if renditions else ""
+    pid = attr(comp, "Duid") or attr(comp, "Euid") or attr(first_ci, "Duid") or stem or "photo"
+    headline = clean(text_of(child(lines, "HeadLine")))
+    if caption is None and headline and len(headline.split()) > 12:
+        caption = headline  # Business Wire writes the caption into the photo's HeadLine
+    return Picture(id=safe_id(pid), headline=headline, caption=clean(caption),
                    credit=text_of(child(lines, "CreditLine")), byline=text_of(child(lines, "ByLine")),
                    renditions=tuple(renditions))
 
 
+_IMAGE_USE = {"highres": "HighDef", "viewimage": "Quicklook", "lowres": "Preview", "thumbnail": "Thumbnail"}
+
+
 def _rendition(ci: Element, role: str) -> Rendition:
-    href = (attr(ci, "Href") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    """One file of a picture; a remote URL is kept whole so renditions with one file name stay distinct."""
+    href = (attr(ci, "Href") or "").strip()
     chars = child(ci, "Characteristics")
     props = {(_formal(p) or "").lower(): attr(p, "Value") for p in descendants(chars, "Property")}
+    use = (props.get("imageuse") or "").lower()
+    if use:
+        role = _IMAGE_USE.get(use, use)
+    props.setdefault("width", props.get("pixelwidth"))
+    props.setdefault("height", props.get("pixelheight"))
     size = text_of(child(chars, "SizeInBytes"))
     mime = _formal(child(ci, "MimeType")) or "image/jpeg"
     return Rendition(role={"highdef": "HighDef", "quicklook": "Quicklook", "thumbnail": "Thumbnail"}.get(role, role),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
@@ -93,15 +94,62 @@ def _language(text: str) -> str:
     return "id" if ind > eng else "en"
 
 
-def _date_id(text: str) -> str:
-    found: list[tuple[int, str]] = []
-    if m := _DATE_ISO.search(text):
-        found.append((m.start(), f"{m.group(1)}{m.group(2)}{m.group(3)}"))
-    if m := _DATE_DMY.search(text):
-        found.append((m.start(), f"{m.group(3)}{_MONTHS[m.group(2).lower()]:02d}{int(m.group(1)):02d}"))
-    if m := _DATE_MDY.search(text):
-        found.append((m.start(), f"{m.group(3)}{_MONTHS[m.group(1).lower()]:02d}{int(m.group(2)):02d}"))
-    return min(found)[1] if found else "undated"
+_DAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6,
+         "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+# Indonesian house style dates the story by weekday and day/month: "pada Senin (20/11)".
+_DAY_DM = re.compile(r"\b(Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|Friday"
+                     r"|Saturday|Sunday)\s*\((\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\)", re.I)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
+
+
+def _full_dates(text: str) -> list[date]:
+    found: list[date] = []
+    for m in _DATE_ISO.finditer(text):
+        found.extend(_safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _DATE_DMY.finditer(text):
+        found.extend(_safe_date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
+    for m in _DATE_MDY.finditer(text):
+        found.extend(_safe_date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
+    return found
+
+
+def _safe_date(y: int, m: int, d: int) -> list[date]:
+    try:
+        return [date(y, m, d)]
+    except ValueError:
+        return []
+
+
+def _weekday_dates(body: str, years: list[int]) -> list[date]:
+    """ "Senin (20/11)" dated in a year the article mentions, kept only when the weekday agrees."""
+    found: list[date] = []
+    for m in _DAY_DM.finditer(body):
+        weekday = _DAYS[m.group(1).lower()]
+        day, month = int(m.group(2)), int(m.group(3))
+        stated = int(m.group(4)) if m.group(4) else None
+        stated = stated + 2000 if stated is not None and stated < 100 else stated
+        for year in ([stated] if stated else years):
+            for d in _safe_date(year, month, day):
+                if d.weekday() == weekday:
+                    found.append(d)
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def _date_id(body: str, whole: str) -> str:
+    """The story's own date: its weekday dates ("Senin (20/11)") or full dates in the body, else anywhere.
+
+    The photo caption above the story often dates the *picture* ("pada 6 November 2023"), so it
+    only counts when the story text names no date of its own.
+    """
+    years = sorted({int(y) for y in _YEAR.findall(whole)}, key=lambda y: (-whole.count(str(y)), -y))
+    for found in (_weekday_dates(body, years), _full_dates(body), _full_dates(whole)):
+        if found:
+            return max(found).strftime("%Y%m%d")
+    return "undated"
 
 
 def _article(lines: list[tuple[str, str]], source: str) -> Story:
@@ -160,9 +208,10 @@ def _article(lines: list[tuple[str, str]], source: str) -> Story:
         if photo_credit and all(c.role is not CreditRole.photographer for c in credits):
             credits.append(Credit(role=CreditRole.photographer, name=photo_credit))
     full = "\n".join(t for _, t in kept)
+    story_text = "\n".join(b.text for b in body_tuple)
     digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
     return build_story(
-        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(full), item_id="h" + digest,
+        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full), item_id="h" + digest,
         version=1, language=_language(full), headline=headline, dateline=dateline, body=body_tuple,
         byline=next((c.name for c in credits if c.role is CreditRole.author), None),
         credit_line=agency.name if agency else None, credits=tuple(credits), pictures=pictures,

@@ -21,18 +21,39 @@ def status_of(value: str | None) -> Status:
     return _STATUS.get(word, Status.usable)
 
 
+_EXPLICIT = {"correction": Signal.correction, "correct": Signal.correction, "corrected": Signal.correction,
+             "update": Signal.update, "updated": Signal.update, "kill": Signal.kill, "killed": Signal.kill,
+             "deletion": Signal.kill, "delete": Signal.kill, "withdrawn": Signal.kill, "withdrawal": Signal.kill,
+             "new": Signal.new, "newscontent": Signal.new}
+_EDSTAT = {"n": Signal.new, "u": Signal.update, "c": Signal.correction, "d": Signal.kill}
+_RANK = {Signal.kill: 4, Signal.correction: 3, Signal.update: 2, Signal.new: 1}
+
+
+def explicit_signal(explicit: str | None) -> Signal | None:
+    """The strongest signal the feed declares: G2 `sig:update`, Reuters `edStat:C`, ninjs `signals`."""
+    found: Signal | None = None
+    for token in (explicit or "").lower().split():
+        scheme, _, code = token.rpartition(":")
+        signal = _EDSTAT.get(code) if scheme.endswith("edstat") else _EXPLICIT.get(code)
+        if signal is not None and (found is None or _RANK[signal] > _RANK[found]):
+            found = signal
+    return found
+
+
 def derive_signal(status: Status, version: int, *notes: str | None, explicit: str | None = None) -> Signal:
-    """Kill beats withheld beats correction beats update; revision 1 with no note is new copy."""
+    """Kill beats withheld beats correction beats update; a declared signal beats guessing from the revision."""
     if status is Status.canceled:
         return Signal.kill
     if status is Status.withheld:
         return Signal.withheld
-    hint = (explicit or "").lower()
+    declared = explicit_signal(explicit)
     text = " ".join(n for n in notes if n)
-    if "correct" in hint or _CORRECTION.search(text):
+    if declared is Signal.kill or declared is Signal.correction:
+        return declared
+    if _CORRECTION.search(text):
         return Signal.correction
-    if "kill" in hint or "cancel" in hint:
-        return Signal.kill
-    if version > 1 or "update" in hint:
+    if declared is not None:
+        return declared
+    if version > 1:
         return Signal.update
     return Signal.new

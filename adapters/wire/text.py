@@ -4,35 +4,71 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
+import lxml.html
 import nh3
 
+from newsroom.datelines import city_from_dateline
 from newsroom.model import Block, BlockRole, Dateline
 
 _WS = re.compile(r"\s+")
 # AFP staff initials closing a story: "bur-dar-gl/fz", "jm/ach", "sst-mlm/cl", "(jm/ach)".
 _SIGNOFF = re.compile(r"^\(?[a-z]{1,6}(?:[-/][a-z]{1,6})*/[a-z]{1,6}(?:[-/][a-z]{1,6})*\)?$")
+# The same desk initials in non-Latin scripts (AFP Arabic: "سب-لال/نور-كام"); never Latin capitals.
+_SIGNOFF_ANY = re.compile(r"^\(?[^\W\d_A-Z]{1,6}(?:[-/][^\W\d_A-Z]{1,6})*/[^\W\d_A-Z]{1,6}(?:[-/][^\W\d_A-Z]{1,6})*\)?$")
 _TRAILING_SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s+\(?[a-z]{1,6}(?:[-/][a-z]{1,6})*/[a-z]{1,6}(?:[-/][a-z]{1,6})*\)?$")
+# Agency end marks: "==Kyodo", "/ritzau/", "(END)", "-0-", and desk codes after the agency ("dpa wsz jln npr").
+_END_MARK = re.compile(r"^(?:={1,3}\s*[A-Za-z]{2,12}|/[A-Za-z]{2,12}/|\((?:END|FIN|ENDS)\)|-?0-|END|ENDS|ENDE|FIN)$", re.I)
+_DESK_CODES = re.compile(r"^(?:AAP|dpa|ANSA|NTB|TT|APA|ATS|SDA|EFE)(?:\s+[A-Za-z0-9]{1,5}){1,5}$")
+_RIGHTS_PARA = re.compile(r"^(?:\(?©|\(c\)\s|copyright\b)", re.I)
 _SUBHEAD_TAGS = {"hl1", "hl2", "h1", "h2", "h3", "h4", "h5", "h6"}
-_PARA_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "td", "caption"}
-_SKIP_TAGS = {"media", "media-reference", "media-caption", "script", "style", "table", "figure", "img", "object",
-              "iframe", "head", "title", "noscript", "tagline", "body.end", "body.head"}
+_PARA_TAGS = {"p", "li", "blockquote", "dd", "dt", "caption", "figcaption"}
+_SKIP_TAGS = {"media", "media-reference", "media-caption", "media-producer", "script", "style", "figure", "img",
+              "object", "iframe", "head", "title", "noscript", "tagline", "body.end", "body.head", "header", "nav",
+              "aside", "footer", "figcaption", "video", "audio", "svg", "template", "button", "form", "meta", "link"}
 _CONTAINERS = {"body", "body.content", "block", "div", "section", "article", "ul", "ol", "dl", "html", "main",
-               "DataContent", "nitf", "inlineXML", "tr", "tbody", "thead"}
+               "DataContent", "nitf", "inlineXML", "tbody", "thead", "tfoot", "center", "font"}
+_BOLD = {"b", "strong"}
+
+
+# A UTF-8 sequence read as Windows-1252: lead byte as "Â".."ï", continuation bytes as cp1252 characters.
+_CONT = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}")
+
+
+def _redecode(match: re.Match[str]) -> str:
+    raw = bytearray()
+    for ch in match.group():
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return match.group()
+            raw.append(ord(ch))  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: bytes cp1252 leaves undefined
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+
+
+def unmangle(text: str) -> str:
+    """UTF-8 read as Windows-1252 once too often ("Dellâ€™s" → "Dell’s"); anything else is left as sent."""
+    return _MOJIBAKE.sub(_redecode, text) if ("Ã" in text or "Â" in text or "â" in text) else text
 
 
 def clean(value: str | None) -> str | None:
-    """Collapse whitespace (incl. NBSP), unescape stray entities; None for empty."""
+    """Collapse whitespace (incl. NBSP), unescape stray entities, repair double-encoded UTF-8; None for empty."""
     if value is None:
         return None
-    text = _WS.sub(" ", html.unescape(value).replace("\u00a0", " ").replace("\u200b", "")).strip()
+    text = _WS.sub(" ", unmangle(html.unescape(value)).replace("\u00a0", " ").replace("\u200b", "")).strip()
     return text or None
 
 
 def is_signoff(text: str) -> bool:
-    return bool(_SIGNOFF.match(text.strip()))
+    """AFP-style desk initials closing a story ("bur-dar-gl/fz"), in any script."""
+    t = text.strip()
+    return bool(_SIGNOFF.match(t)) or (not t.isascii() and bool(_SIGNOFF_ANY.match(t)))
 
 
 def subhead_text(text: str) -> str:
@@ -41,55 +77,123 @@ def subhead_text(text: str) -> str:
     return stripped or text
 
 
+def _is_end_mark(text: str) -> bool:
+    t = text.strip()
+    return is_signoff(t) or bool(_END_MARK.match(t)) or bool(_DESK_CODES.match(t))
+
+
 def finish_blocks(blocks: list[Block]) -> tuple[Block, ...]:
-    """Drop empty blocks and the trailing staff sign-off (as its own paragraph or glued to the last one)."""
-    out = [b for b in blocks if b.text.strip()]
-    while out and out[-1].role is BlockRole.paragraph and is_signoff(out[-1].text):
+    """Drop empty blocks, trailing sign-offs/end marks and rights notices; a body of subheads stays text."""
+    out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text)]
+    while out and out[-1].role is BlockRole.paragraph and (_is_end_mark(out[-1].text) or _RIGHTS_PARA.match(out[-1].text)):
         out.pop()
     if out and out[-1].role is BlockRole.paragraph:
         trimmed = _TRAILING_SIGNOFF.sub("", out[-1].text).strip()
         if trimmed != out[-1].text:
             out[-1] = Block(role=BlockRole.paragraph, text=trimmed)
-    while out and out[-1].role is BlockRole.subhead:
+    while out and out[-1].role is BlockRole.subhead and any(b.role is BlockRole.paragraph for b in out):
         out.pop()
+    if out and all(b.role is BlockRole.subhead for b in out):
+        out = [Block(text=b.text) for b in out]
     return tuple(out)
 
 
-def blocks_from_xml(el: Element | None) -> list[Block]:
-    """Walk an NITF/XHTML body in document order: `<p>` → paragraph, `<hl2>`/`<hN>` → subhead."""
+def _tag(node: object) -> str:
+    tag = getattr(node, "tag", "")
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+_PAGE_SKIP = frozenset(_SKIP_TAGS - {"figure", "figcaption", "header", "footer"})
+
+
+def blocks_from_xml(el: Element | None, *, caps_subheads: bool = True, page: bool = False) -> list[Block]:
+    """Walk an NITF/XHTML/HTML body in document order: paragraphs, subheads, tables as rows.
+
+    `page` reads a whole published web page, where the photo caption and the header are wanted.
+    """
     blocks: list[Block] = []
-    if el is None:
-        return blocks
-    _walk(el, blocks)
+    if el is not None:
+        _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS))
     return blocks
 
 
-def _walk(el: Element, blocks: list[Block]) -> None:
+def _is_caps_label(text: str) -> bool:
+    """"ON THIS DAY IN SPORT", "BIRTHDAYS": a short all-capitals line is a section label, not a sentence."""
+    letters = [c for c in text if c.isalpha()]
+    return (len(letters) >= 3 and text.upper() == text and any(c.isupper() for c in letters)
+            and len(text.split()) <= 8 and not re.search(r"[.!?;,\"“”]$", text))
+
+
+def _bold_only(node: Element) -> bool:
+    """`<p><b>Industry's smallest tower</b></p>`: a paragraph that is one bold run works as a subhead."""
+    kids = [c for c in node if _tag(c)]
+    if len(kids) != 1 or _tag(kids[0]) not in _BOLD or clean(node.text) or clean(kids[0].tail):
+        return False
+    text = clean("".join(kids[0].itertext())) or ""
+    return 0 < len(text.split()) <= 14 and not re.search(r"[.!?:;,]$", text)
+
+
+def _has_image(node: Element) -> bool:
+    return any(_tag(d) in {"img", "media", "media-reference"} for d in node.iter())
+
+
+def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) -> None:
     for node in el:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP_TAGS:
+        tag = _tag(node)
+        if not tag:  # comment or processing instruction: only its tail is copy
+            _tail(node, blocks)
+            continue
+        figure_div = tag == "div" and skip is not _PAGE_SKIP and _has_image(node)
+        if tag in skip or (figure_div and not any(_tag(c) in _SUBHEAD_TAGS for c in node.iter())):
             _tail(node, blocks)
             continue
         if tag in _SUBHEAD_TAGS:
             text = clean("".join(node.itertext()))
             if text:
                 blocks.append(Block(role=BlockRole.subhead, text=subhead_text(text)))
-        elif tag in _PARA_TAGS:
-            if any(isinstance(c.tag, str) and c.tag in _PARA_TAGS | _SUBHEAD_TAGS for c in node):
-                _walk(node, blocks)
-            else:
-                text = clean(_inline_text(node))
-                if text:
+        elif tag == "table":
+            _table(node, blocks)
+        elif tag == "pre":
+            for line in "".join(node.itertext()).splitlines():
+                if text := clean(line):
                     blocks.append(Block(text=text))
+        elif tag in _PARA_TAGS:
+            if any(_tag(c) in _PARA_TAGS | _SUBHEAD_TAGS | {"table", "div", "ul", "ol", "pre"} for c in node):
+                if text := clean(node.text):
+                    blocks.append(Block(text=text))
+                _walk(node, blocks, caps, skip)
+            elif _bold_only(node):
+                blocks.append(Block(role=BlockRole.subhead, text=subhead_text(clean("".join(node.itertext())) or "")))
+            else:
+                for part in split_indented(_inline_text(node)):
+                    text = clean(part)
+                    if not text:
+                        continue
+                    role = BlockRole.subhead if caps and _is_caps_label(text) else BlockRole.paragraph
+                    blocks.append(Block(role=role, text=text))
         elif tag in _CONTAINERS or len(node):
-            if node.text and clean(node.text):
-                blocks.append(Block(text=clean(node.text) or ""))
-            _walk(node, blocks)
+            if text := clean(node.text):
+                blocks.append(Block(text=text))
+            _walk(node, blocks, caps, skip)
         else:
             text = clean("".join(node.itertext()))
             if text:
                 blocks.append(Block(text=text))
         _tail(node, blocks)
+
+
+def _table(table: Element, blocks: list[Block]) -> None:
+    """A table as readable rows: its caption as a subhead, then one paragraph per row, cells split by " | "."""
+    for node in table.iter():
+        tag = _tag(node)
+        if tag == "caption" and (text := clean("".join(node.itertext()))):
+            blocks.append(Block(role=BlockRole.subhead, text=text))
+        elif tag == "tr":
+            cells = [clean("".join(c.itertext())) or "" for c in node if _tag(c) in {"td", "th"}]
+            cells = [c for c in cells if c] if not any(cells) else cells
+            row = " | ".join(c for c in cells).strip(" |")
+            if row:
+                blocks.append(Block(text=row))
 
 
 def _tail(node: Element, blocks: list[Block]) -> None:
@@ -99,89 +203,84 @@ def _tail(node: Element, blocks: list[Block]) -> None:
 
 
 def _inline_text(el: Element) -> str:
-    """Text of a paragraph with inline markup dropped, but `<br/>` kept as a space."""
+    """Text of a paragraph with inline markup dropped, `<br/>` kept as a space, line layout kept."""
     parts: list[str] = [el.text or ""]
     for c in el:
-        if isinstance(c.tag, str) and c.tag in {"script", "style"}:
+        tag = _tag(c)
+        if tag in {"script", "style"} or not tag:
             parts.append(c.tail or "")
             continue
-        parts.append(" " if c.tag == "br" else "")
+        parts.append(" " if tag == "br" else "")
         parts.append(_inline_text(c))
         parts.append(c.tail or "")
     return "".join(parts)
 
 
-class _HTMLBlocks(HTMLParser):
-    """Block splitter for sanitized HTML: paragraphs, headings, line breaks."""
+def split_indented(raw: str) -> list[str]:
+    """Hard-wrapped copy whose paragraphs start with an indent (ANSA, IPTC 7901): one string per paragraph.
 
-    _BLOCK = {"p", "div", "li", "blockquote", "section", "article", "tr", "dd", "dt", "pre", "br", "ul", "ol",
-              "table", "header", "footer", "nav", "aside", "figure", "figcaption", "main", "hr", "caption"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[str, str]] = []
-        self._buf: list[str] = []
-        self._role = "p"
-        self._skip = 0
-
-    def _flush(self) -> None:
-        text = clean("".join(self._buf))
-        if text:
-            self.lines.append((self._role, text))
-        self._buf = []
-        self._role = "p"
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style", "template", "noscript", "iframe", "svg"}:
-            self._skip += 1
-        elif tag in _SUBHEAD_TAGS:
-            self._flush()
-            self._role = "h"
-        elif tag in self._BLOCK:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "template", "noscript", "iframe", "svg"}:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _SUBHEAD_TAGS or tag in self._BLOCK:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self._buf.append(data)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
+    Only when continuation lines sit at the left margin and some lines are indented further;
+    uniformly indented markup (pretty-printed XML) is one paragraph.
+    """
+    lines = [line.expandtabs(4) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    content = [line for line in lines if line.strip()]
+    if len(content) < 3:
+        return [raw]
+    indents = [len(line) - len(line.lstrip()) for line in content[1:]]
+    base = min(indents)
+    if base != 0 or not any(i >= 2 for i in indents):
+        return [raw]
+    paras: list[list[str]] = [[content[0]]]
+    for line, indent in zip(content[1:], indents, strict=True):
+        if indent >= base + 2:
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+    return [" ".join(p) for p in paras]
 
 
 def sanitize_html(markup: str) -> str:
     """Strip scripts, event handlers, iframes and styles before anything reads feed HTML."""
-    return nh3.clean(markup, tags={"p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "b", "i", "em", "strong", "a",
-                                   "ul", "ol", "li", "blockquote", "div", "span", "figure", "figcaption",
+    return nh3.clean(markup, tags={"p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "b", "i", "em", "strong", "a", "u",
+                                   "ul", "ol", "li", "blockquote", "div", "span", "figure", "figcaption", "img",
                                    "section", "article", "header", "footer", "nav", "aside", "main", "table",
-                                   "tr", "td", "th", "tbody", "thead", "pre", "hr", "dl", "dt", "dd", "caption"},
-                     attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},
+                                   "tr", "td", "th", "tbody", "thead", "tfoot", "pre", "hr", "dl", "dt", "dd",
+                                   "caption", "sub", "sup"},
+                     attributes={"a": {"href"}, "span": {"class"}, "p": {"class"}}, url_schemes={"http", "https", "mailto"},
                      clean_content_tags={"script", "style", "iframe", "noscript", "template", "svg", "object"})
+
+
+def parse_html(markup: str) -> Element:
+    """Feed HTML (CDATA bodies, ninjs body_html) sanitised by nh3, then parsed by lxml's HTML parser."""
+    cleaned = sanitize_html(markup)
+    root = lxml.html.fragment_fromstring(cleaned or "<p></p>", create_parent="div")
+    return root
+
+
+def html_to_blocks(markup: str) -> list[Block]:
+    """Paragraphs and subheads of an HTML fragment, in order (tables as rows)."""
+    if not markup or not markup.strip():
+        return []
+    return blocks_from_xml(parse_html(markup))
 
 
 def html_lines(markup: str) -> list[tuple[str, str]]:
     """Sanitized HTML as (role, text) lines: role "h" for headings, "p" otherwise."""
-    parser = _HTMLBlocks()
-    parser.feed(sanitize_html(markup))
-    parser.close()
-    return parser.lines
-
-
-def html_to_blocks(markup: str) -> list[Block]:
-    return [Block(role=BlockRole.subhead if r == "h" else BlockRole.paragraph,
-                  text=subhead_text(t) if r == "h" else t) for r, t in html_lines(markup)]
+    return [("h" if b.role is BlockRole.subhead else "p", b.text)
+            for b in blocks_from_xml(parse_html(markup), caps_subheads=False, page=True)]
 
 
 def text_to_blocks(text: str) -> list[Block]:
-    """Plain text body: blank-line separated paragraphs (single lines when there are no blank lines)."""
+    """Plain text body: blank-line separated paragraphs, else indented paragraph starts, else lines."""
+    if looks_like_html(text):
+        return html_to_blocks(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    if re.search(r"\n\s*\n", text):
+        chunks = [p for ch in re.split(r"\n\s*\n", text) for p in split_indented(ch)]
+    else:
+        chunks = split_indented(text)
+        if len(chunks) == 1:
+            chunks = text.split("\n")
     blocks: list[Block] = []
     for chunk in (clean(ch) for ch in chunks):
         if chunk:
@@ -202,26 +301,34 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(p|br|div|h[1-6]|span|b|i|em|strong|a|ul|li)\b[^>]*>", text, re.I))
 
 
-def city_from_dateline(text: str) -> str | None:
-    """"Gaza City, Palestinian Territories, May 16 (AFP) -" → "Gaza City"; "SAN FRANCISCO -" → "San Francisco"."""
-    head = re.split(r",|\(|\s[-–—]+(?:\s|$)", text, maxsplit=1)[0].strip(" -–—")
-    if not head or len(head) > 60 or any(ch.isdigit() for ch in head):
-        return None
-    return head.title() if head.isupper() else head
-
-
 def make_dateline(text: str | None, city: str | None = None) -> Dateline | None:
+    """The feed's dateline words as sent, with its city (the feed's own, else read from the words)."""
     text = clean(text)
-    if not text:
-        return Dateline(text=city, city=city) if city else None
-    return Dateline(text=text, city=clean(city) or city_from_dateline(text))
+    if not text or is_timestamp(text) or not re.search(r"[^\W\d_]", text):
+        return None  # a time or a bare date ("4/4/2018") names no place
+    place = clean(city)
+    if place and place.isupper():
+        place = place.title()
+    return Dateline(text=text, city=place or city_from_dateline(re.sub(r"\([^()]{1,24}\)", " ", text)))
+
+
+_TIMESTAMP = re.compile(r"^\d{4}-?\d{2}-?\d{2}(?:[T ]\d{2}:?\d{2}(?::?\d{2})?(?:\.\d+)?)?\s*(?:Z|GMT|UTC)?\s*(?:[+-]\d{2}:?\d{2})?$")
+
+
+def is_timestamp(text: str) -> bool:
+    """"2014-07-16 15:53:10 GMT+00:00": a time is not a dateline (Reuters sends one in <dateline>)."""
+    return bool(_TIMESTAMP.match(text.strip()))
 
 
 def strip_leading_dateline(blocks: list[Block], dateline: Dateline | None) -> list[Block]:
-    """Drop the dateline when the first paragraph repeats it, so it is not printed twice."""
+    """Drop the dateline when the first paragraph repeats it ("NEW YORK (AP) — …"), so it is printed once."""
     if not blocks or dateline is None:
         return blocks
     head = blocks[0].text
+    lede, rest = split_dateline_prefix(head)
+    city = (dateline.city or city_from_dateline(dateline.text) or "").casefold()
+    if lede is not None and city and (lede.city or "").casefold() == city:
+        return ([Block(text=rest)] if rest else []) + blocks[1:]
     lead = dateline.text.rstrip(" -–—")
     if lead and head.startswith(lead):
         rest = head[len(lead):].lstrip(" -–—:").strip()
@@ -239,19 +346,72 @@ def language_tag(value: str | None) -> str | None:
     return {"in": "id", "ind": "id", "eng": "en", "fre": "fr", "fra": "fr"}.get(primary, primary)
 
 
-# "SAN FRANCISCO - ", "JAKARTA (AFP) - ", "GROSSETO, Italy (AP) -- ", "Paris, Nov 20, 2023 (AFP) - "
-_LEAD_DATELINE = re.compile(
-    r"^(?P<dl>(?P<city>[A-Z][A-Z.'’ ]{1,40}[A-Z.])(?:,\s*[A-Za-z0-9.,' ]{1,40}?)?(?:\s*\([A-Za-z]{2,10}\))?)\s*[-–—]{1,2}\s+(?=\S)"
-    r"|^(?P<dl2>(?P<city2>[A-Z][\w.'’ ]{1,40}),[^()\n]{1,60}\((?:AFP|AP|Reuters|ANTARA|dpa|EFE|ANSA|Xinhua|Bernama|Yonhap|Kyodo)\))"
-    r"\.?\s*[-–—]{1,2}\s+(?=\S)")
+_AGENCY_TAGS = (r"(?:AFP|AP|Reuters|REUTERS|ANTARA|Antara|dpa|DPA|EFE|ANSA|Xinhua|Bernama|BERNAMA|Yonhap|Kyodo|NTB|TT|PA"
+                r"|AAP|APA|ATS|SDA|TASS|Belga|BELGA|Ritzau|Lusa|CTK|PAP|MTI|ANA|AA|IANS|PTI|UPI|KUNA|WAFA|IRNA|dpa-AFX"
+                r"|أ ف ب|ا ف ب)")
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+# "SAN FRANCISCO - ", "JAKARTA (AFP) - ", "GROSSETO, Italy (AP) -- ", "NEW YORK (AP) — "
+_CAPS_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][{_UP}.'’ -]{{1,40}}[{_UP}.])(?:,\s*[\w.,' ]{{1,40}}?)?"
+                        rf"(?:\s*\({_AGENCY_TAGS}\))?)\s*[-–—]{{1,2}}\s+(?=\S)")
+# "London (dpa) - ", "Paris, Nov 20, 2023 (AFP) - ", "Tegucigalpa, Jan 2 (EFE).- ", "DAMASCUS (Reuters) - "
+_TAGGED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,[^()\n]{{1,60}}?)?\s*\({_AGENCY_TAGS}\))"
+                          rf"\s*\.?\s*[-–—:]{{1,2}}\s*(?=\S)")
+# ANSA puts the agency first: "(ANSA) - Rome, October 11 - "
+_AGENCY_FIRST = re.compile(rf"^(?P<dl>\({_AGENCY_TAGS}\)\s*[-–—]\s*(?P<city>[{_UP}][\w.'’ -]{{1,40}}?),\s*"
+                           rf"[{_UP}][a-zà-ÿ]{{2,9}}\.?\s+\d{{1,2}})\s*[-–—]\s+(?=\S)")
+# Ritzau: "København /ritzau/: "; TASS: "MOSCOW, January 21. /TASS/. "
+_SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,\s*[\w ]{{1,30}}?\.?)?\s*/[a-zA-Z-]{{2,12}}/)"
+                           rf"\s*[.:]?\s+(?=\S)")
 
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
     """Split a dateline written into the first paragraph off the text it introduces."""
-    match = _LEAD_DATELINE.match(text)
-    if not match:
+    for pattern in (_AGENCY_FIRST, _TAGGED_LEDE, _SLASHED_LEDE, _CAPS_LEDE):
+        match = pattern.match(text)
+        if match:
+            break
+    else:
         return None, text
-    raw = match.group("dl") or match.group("dl2")
-    city = (match.group("city") or match.group("city2") or "").strip()
+    raw = match.group("dl").strip()
+    city = match.group("city").strip(" -")
     city = city.title() if city.isupper() else city
-    return Dateline(text=raw.strip() + " -", city=city or None), text[match.end():].strip()
+    return Dateline(text=raw + " -", city=city or None), text[match.end():].strip()
+
+
+_BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|af|av|oleh|de|da)\s+(?=\S)", re.I)
+
+
+def clean_byline(value: str | None) -> str | None:
+    """The byline as the file states it, without the "By"/"Von"/"Par" word: "By Marwan Makdisi" → "Marwan Makdisi"."""
+    text = clean(value)
+    if not text or is_signoff(text):
+        return None
+    text = _BY_WORD.sub("", text).strip(" ,;")
+    return text or None
+
+
+def drop_byline_paragraph(blocks: list[Block], byline: str | None) -> list[Block]:
+    """Reuters repeats the byline as the first paragraph ("By Toby Davis"): it is not copy."""
+    if not blocks or blocks[0].role is not BlockRole.paragraph:
+        return blocks
+    first = blocks[0].text
+    if re.match(r"^by\s+\S", first, re.I) and len(first.split()) <= 8 and not re.search(r"[.!?]$", first):
+        if byline is None or (clean_byline(first) or "").casefold() == byline.casefold() or len(first.split()) <= 5:
+            return blocks[1:]
+    return blocks
+
+
+def nitf_byline(el: Element | None) -> tuple[str | None, str | None]:
+    """NITF `<byline>By BERNARD CONDON<byttl>AP Business Writer</byttl></byline>` → ("BERNARD CONDON", "AP Business Writer")."""
+    if el is None:
+        return None, None
+    title = None
+    parts = [el.text or ""]
+    for sub in el:
+        if _tag(sub) == "byttl":
+            title = clean("".join(sub.itertext()))
+        else:
+            parts.append("".join(sub.itertext()))
+        parts.append(sub.tail or "")
+    name = clean_byline(" ".join(parts))
+    return (name.rstrip(" ,") if name else None), title

@@ -10,7 +10,7 @@ from flows.cli import glossary, operations, partners, stories, tm
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Kawat: wire translation and syndication.")
-for command in (stories.inspect, stories.translate, stories.run, operations.demo, operations.serve,
+for command in (stories.inspect, stories.translate, stories.run, operations.demo, operations.serve, operations.deploy,
                 operations.deliveries, operations.reconcile):
     app.command()(command)
 app.command("kill")(stories.kill_cmd)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.terminal import ConfigOpt, container, out, quiet_prefect
+from flows.terminal import ConfigOpt, console, container, out, quiet_prefect
 
 
 def deliveries(
@@ -66,12 +66,40 @@ def reconcile(partner: str | None = typer.Option(None, "--partner", "-p"), confi
 
 
 def serve(config: Path | None = ConfigOpt) -> None:
-    """Serve every deployment with its schedule from this one process (the embedded default)."""
+    """Serve every deployment with its schedule from this one process (the embedded default).
+
+    First creates (or updates) the engine concurrency limits and the automations with their notifications.
+    """
+    from flows.console import prepare_console
     from flows.deployments import serve_all
 
     quiet_prefect()
-    container(config)
-    serve_all()
+    c = container(config)
+    for line in prepare_console(c.settings):
+        console.print(line)
+    serve_all(c.settings)
+
+
+def deploy(
+    config: Path | None = ConfigOpt,
+    write_yaml: bool = typer.Option(False, "--write-yaml", help="Only regenerate infra/prefect/prefect.yaml"),
+) -> None:
+    """Register every deployment on the `kawat` process work pool (scale-out), with automations and limits.
+
+    Runs `prefect deploy` on infra/prefect/prefect.yaml, gives partner/engine/source parameters the
+    configured choices, and creates the work pool, the engine concurrency limits and the automations.
+    """
+    from flows.deployments import PREFECT_YAML, prefect_yaml
+
+    if write_yaml:
+        PREFECT_YAML.write_text(prefect_yaml())
+        out.print(f"wrote {PREFECT_YAML}")
+        return
+    from flows.console import deploy_to_pool, prepare_console
+
+    c = container(config)
+    for line in [*deploy_to_pool(c.settings), *prepare_console(c.settings)]:
+        console.print(line)
 
 
 def demo(keep: bool = typer.Option(False, help="Leave SeaweedFS running when done")) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from flows.terminal import ConfigOpt, container, out
+
+if TYPE_CHECKING:
+    from infra.provision import ProvisionReport
 
 app = typer.Typer(no_args_is_help=True, help="Partner buckets and access.")
 
@@ -33,5 +37,15 @@ def partners_provision(
     out.print(f"AWS bucket/IAM policy documents for review: {out_dir}")
     if target is not None:
         out.print(f"SeaweedFS identities written to {target.path}: restart the S3 gateway to apply.")
-        for pid, ident in rep.credentials.items():
-            out.print(f"  {pid}: access key {ident.access_key}  secret {ident.secret_key}  (hand over securely)")
+        print_keys(rep)
+
+
+def print_keys(rep: ProvisionReport) -> None:
+    """New keys go to this terminal only (never a log, never a file in the repo): the operator hands them over."""
+    if rep.writer is not None:
+        print(f"  Kawat writer ({rep.writer.name}): access key {rep.writer.access_key}  "
+              f"secret {rep.writer.secret_key}")
+        print("    set them where Kawat runs, in the variables [storage] names (access_key_env / "
+              "secret_key_env) or in a Prefect Secret block (secret_block)")
+    for pid, ident in rep.credentials.items():
+        print(f"  partner {pid}: access key {ident.access_key}  secret {ident.secret_key}  (hand over securely)")

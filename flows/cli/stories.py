@@ -5,34 +5,53 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from flows.terminal import ConfigOpt, console, container, out, quiet_prefect, run_syndicate, summary_table
+from flows.terminal import (
+    ConfigOpt,
+    console,
+    container,
+    flow_result,
+    out,
+    quiet_prefect,
+    run_syndicate,
+    summary_table,
+)
 
 
 def inspect(files: list[Path] = typer.Argument(..., help="Wire files (any supported format)")) -> None:
     """Parse wire files and print each story as JSON; exit 2 if any file is rejected."""
-    from adapters.errors import WireError
+    from adapters.errors import ConfigError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
-    from adapters.wire import DEFAULT_MAX_BYTES, parse_wire
+    from adapters.wire import WireLimits, parse_wire
+    from flows.settings import load_settings
 
+    try:  # the same caps as a run (kawat.toml / KAWAT_*), else the defaults
+        limits = load_settings().wire_limits()
+    except ConfigError:
+        limits = WireLimits()
     bad = 0
     for path in files:
         try:  # regular files only, size checked first: a FIFO or a device never blocks the command
-            data = read_regular(path, DEFAULT_MAX_BYTES)
+            data = read_regular(path, limits.max_bytes)
         except (RefusedFile, OSError) as exc:
             print(f"{path}: {getattr(exc, 'reason', None) or exc}", file=sys.stderr)
             bad += 1
             continue
         try:
-            stories = parse_wire(data, str(path))
+            stories = parse_wire(data, str(path), limits=limits)
         except WireError as exc:
             print(f"{path}: {exc.reason}", file=sys.stderr)
             bad += 1
             continue
         for story in stories:
-            out.print_json(json.dumps({"story_id": story.story_id, **story.model_dump(mode="json")}, ensure_ascii=False))
+            doc = json.dumps({"story_id": story.story_id, **story.model_dump(mode="json")}, ensure_ascii=False, indent=2)
+            if out.is_terminal and len(doc) < 100_000:
+                out.print_json(doc)  # colours for a person reading a normal story
+            else:  # piped, or a long story: plain JSON, without a highlighted copy of it in memory
+                sys.stdout.write(doc + "\n")
     raise typer.Exit(2 if bad else 0)
 
 
@@ -46,9 +65,10 @@ def translate(
     from adapters.errors import KawatError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
     from adapters.wire import parse_wire
-    from flows import steps
     from newsroom.credits import credit_lines
     from newsroom.render import to_ninjs
+    from services.ingest import check_language
+    from services.localize import translate_story
 
     if to not in ("en", "id"):
         console.print("[red]--to must be 'en' or 'id'[/red]")
@@ -56,13 +76,13 @@ def translate(
     c = container(config)
     try:
         stories = parse_wire(read_regular(file, c.settings.max_file_bytes), str(file),
-                             max_bytes=c.settings.max_file_bytes)
+                             limits=c.settings.wire_limits())
     except (WireError, RefusedFile) as exc:
         print(f"{file}: {exc.reason}", file=sys.stderr)
         raise typer.Exit(2) from None
     for story in stories:
         try:
-            article = steps.translate_story(c, steps.check_language(story), to, engine)
+            article = translate_story(c, check_language(story), to, engine)
         except KawatError as exc:
             console.print(f"[red]{file}: {exc}[/red]")
             raise typer.Exit(1) from None
@@ -99,26 +119,42 @@ def rerun(
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force)))
+        state: Any = rerun_flow(story_id=story_id, partner=partner, engine=engine, force=force, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)
 
 
-def kill_cmd(story_id: str, reason: str = typer.Option(..., "--reason"), config: Path | None = ConfigOpt) -> None:
-    """Withdraw a story from every partner now (runs the `kill` flow)."""
+def kill_cmd(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why (at least 3 characters; partners read it)"),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask to type the story id again"),
+    config: Path | None = ConfigOpt,
+) -> None:
+    """Withdraw a story from every partner now (runs the `kill` flow); asks to confirm with the story id."""
+    confirm = story_id if yes else typer.prompt(f"Type {story_id} to withdraw it from every partner")
     quiet_prefect()
     container(config)
     from flows.editorial import kill
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(kill(story_id=story_id, reason=reason)))
+        state: Any = kill(story_id=story_id, reason=reason, confirm=confirm, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)
 
 
-def reinstate(story_id: str, reason: str = typer.Option(..., "--reason"), config: Path | None = ConfigOpt) -> None:
-    """Lift a kill (recorded with the reason) and deliver the story's current revision again (the `reinstate` flow)."""
+def reinstate(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why the kill is lifted (kept in the ledger)"),
+    config: Path | None = ConfigOpt,
+) -> None:
+    """Lift a kill and deliver the story's current revision again (runs the `reinstate` flow)."""
     quiet_prefect()
     container(config)
     from flows.editorial import reinstate as reinstate_flow
     from flows.runtime import in_process_run
 
     with in_process_run():
-        out.print(summary_table(reinstate_flow(story_id=story_id, reason=reason)))
+        state: Any = reinstate_flow(story_id=story_id, reason=reason, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+from newsroom.datelines import city_from_dateline
 from newsroom.model import BlockRole, CreditRole, LocalizedArticle, Picture, Rendition, Status
 from newsroom.render.labels import credit_line
 
@@ -37,13 +38,8 @@ def dateline_lead(dateline: str | None) -> str:
 
 
 def dateline_city(dateline: str | None) -> str | None:
-    """The place a dateline names ("San Francisco, Nov 20, 2023 (AFP) -" -> "San Francisco")."""
-    core = _TRAILING_SEPARATOR.sub("", _PARENTHESES.sub(" ", clean(dateline)))
-    city = clean(core.split(",")[0])
-    city = _TRAILING_SEPARATOR.sub("", city)
-    if not city or any(ch.isdigit() for ch in city):
-        return None
-    return city.title() if city.isupper() else city
+    """The place a rendered dateline names ("San Francisco, Nov 20, 2023 (AFP) -" -> "San Francisco")."""
+    return city_from_dateline(_PARENTHESES.sub(" ", clean(dateline)))
 
 
 def _already_led(core: str) -> re.Pattern[str]:
@@ -69,7 +65,7 @@ def body_parts(article: LocalizedArticle) -> list[tuple[BlockRole, str]]:
     return parts
 
 
-def agency_name(article: LocalizedArticle) -> str | None:
+def credited_agency(article: LocalizedArticle) -> str | None:
     """The wire agency: its credit, else the copyright holder."""
     for credit in article.credits:
         if credit.role == CreditRole.agency and clean(credit.name):
@@ -92,7 +88,7 @@ def authors(article: LocalizedArticle) -> list[str]:
     found = names(article, CreditRole.author)
     if found:
         return found
-    agency = agency_name(article)
+    agency = credited_agency(article)
     return [agency] if agency else []
 
 
@@ -128,7 +124,7 @@ def picture_credit(
         given = photo_credit.get(picture.id, photo_credit.get("*"))
         if given is not None:
             return clean(given)
-    who = clean(picture.credit) or clean(picture.byline) or agency_name(article)
+    who = clean(picture.credit) or clean(picture.byline) or credited_agency(article)
     return credit_line(article.language, "photo", who) if who else ""
 
 

@@ -11,11 +11,11 @@ from newsroom.model import CreditRole, LocalizedArticle, Picture, Provenance, St
 from newsroom.ninjs_schema import NINJS_VERSION, SCHEMA_ID
 from newsroom.render.html_doc import html_body
 from newsroom.render.layout import (
-    agency_name,
     authors,
     body_parts,
     caption,
     clean,
+    credited_agency,
     dateline_city,
     file_name,
     names,
@@ -122,7 +122,7 @@ def _ednote(article: LocalizedArticle) -> str:
 def _infosources(article: LocalizedArticle, outlet: str | None) -> list[dict[str, str]]:
     """Who supplied (agency), who translated (engine, people) and who distributes (outlet)."""
     out: list[dict[str, str]] = []
-    agency = agency_name(article)
+    agency = credited_agency(article)
     if agency:
         out.append({"name": agency, "role": "source"})
     prov = article.provenance
@@ -182,7 +182,7 @@ def _association(
     photographers = photographers or names(article, CreditRole.photographer)
     if photographers:
         out["by"] = ", ".join(photographers)
-    holder = clean(picture.credit) or agency_name(article)
+    holder = clean(picture.credit) or credited_agency(article)
     if holder:
         out["copyrightholder"] = holder
     renditions = []
@@ -295,7 +295,7 @@ def to_ninjs(
     writers = authors(article)
     if writers:
         doc["by"] = ", ".join(writers)
-    holder = clean(article.copyright_holder) or agency_name(article)
+    holder = clean(article.copyright_holder) or credited_agency(article)
     if holder:
         doc["copyrightholder"] = holder
     if clean(article.copyright_notice):

@@ -95,7 +95,7 @@ def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seawe
     _cli(["work-pool", "create", POOL, "--type", "process"], cli_env)
     _cli(["deploy", "--prefect-file", "infra/prefect/prefect.yaml", "--all"], cli_env, timeout=180)
     api = server.client()
-    dep = api.wait_deployment("syndicate", "manual", timeout=10)
+    dep = api.wait_deployment("syndicate", "syndicate-now", timeout=10)
     assert dep["work_pool_name"] == POOL
 
     workers = []

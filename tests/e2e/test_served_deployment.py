@@ -43,8 +43,8 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     serve = procs.add(Proc("kawat-serve", [str(BIN / "kawat"), "serve"], env, tmp_path / "serve.log")).start()
     api = server.client()
 
-    # 1. The UI's "Run" on syndicate/manual: the whole inbox ends up in the partner's bucket.
-    dep = api.wait_deployment("syndicate", "manual", timeout=120, alive=serve)
+    # 1. The UI's "Run" on syndicate/syndicate-now: the whole inbox ends up in the partner's bucket.
+    dep = api.wait_deployment("syndicate", "syndicate-now", timeout=120, alive=serve)
     run = api.run_deployment(dep["id"])
     run = api.wait_flow_run(run["id"], timeout=180, watch=[server.proc, serve])
     assert run["state_type"] == "COMPLETED", describe_failure(api, run)
@@ -69,7 +69,7 @@ def test_served_deployments_run_from_the_api(tmp_path: Path, seaweed, procs) -> 
     # 2. An editor's rerun of one story to this partner, forced: a second attempt, object rewritten.
     target = delivered[0]
     before = reader.head_object(Bucket=partner["bucket"], Key=target.key)["LastModified"]
-    rerun = api.wait_deployment("rerun", "editor", timeout=30)
+    rerun = api.wait_deployment("rerun", "rerun-story", timeout=30)
     run2 = api.run_deployment(rerun["id"], {"story_id": target.story_id, "partner": partner["id"], "force": True})
     run2 = api.wait_flow_run(run2["id"], timeout=180, watch=[server.proc, serve])
     assert run2["state_type"] == "COMPLETED", describe_failure(api, run2)

@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 REPO = Path(__file__).resolve().parents[2]
 FEED_SCHEMA = json.loads((REPO / "docs" / "schemas" / "feed-line.schema.json").read_text())
 
-EDITION = re.compile(r"^(?P<dir>.+)/v(?P<rev>[1-9]\d*)\.(?P<ed>[1-9]\d*)\.(?P<ext>json|html|txt)$")
+EDITION = re.compile(r"^(?P<dir>.+)/v(?P<rev>\d+)\.(?P<ed>[1-9]\d*)\.(?P<ext>json|html|txt)$")
 LATEST = re.compile(r"^(?P<dir>.+)/latest\.json$")
 PICTURE = re.compile(r"^(?P<dir>.+)/pictures/[A-Za-z0-9][A-Za-z0-9._-]*$")
 FEED = re.compile(r"^(?:.+/)?feed/(?P<seq>\d{12})\.ndjson$")

@@ -19,9 +19,13 @@ from typing import Any
 
 import pytest
 
+import services.deliver
+import services.ingest
+import services.kill
+import services.localize
+import services.process
 from adapters.errors import TransientError
 from adapters.sources.memory import MemorySource
-from flows import steps
 from flows.bootstrap import Container, set_container
 from tests.integration import partner_side
 from tests.support import kawat_env
@@ -48,7 +52,7 @@ def revision(xml: bytes, n: int, headline: str) -> bytes:
 class Phase:
     name: str
     snaps: dict[str, partner_side.Snapshot]
-    records: list[steps.DeliveryRecord] = field(default_factory=list)
+    records: list[services.deliver.DeliveryRecord] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -59,7 +63,7 @@ class World:
     readers: dict[str, Any]
     phases: list[Phase] = field(default_factory=list)
 
-    def snap(self, name: str, records: list[steps.DeliveryRecord] | None = None, **facts: Any) -> Phase:
+    def snap(self, name: str, records: list[services.deliver.DeliveryRecord] | None = None, **facts: Any) -> Phase:
         snaps = {p.id: partner_side.snapshot(self.readers[p.id], p.bucket, p.prefix) for p in self.c.settings.partners}
         phase = Phase(name, snaps, records or [], facts)
         self.phases.append(phase)
@@ -74,13 +78,13 @@ class World:
                 source.add(pic, (SAMPLES / pic).read_bytes())
         ids = []
         for item in source.poll():
-            result = steps.ingest_file(self.c, source, item)
+            result = services.ingest.ingest_file(self.c, source, item)
             assert result.error is None, result.error
             ids += [sid for sid, _v, _kind in result.stories]
         return ids
 
-    def process(self, story_id: str) -> list[steps.DeliveryRecord]:
-        done = steps.process(self.c, story_id, run_id="conformance")
+    def process(self, story_id: str) -> list[services.deliver.DeliveryRecord]:
+        done = services.process.process(self.c, story_id, run_id="conformance")
         assert done.error is None, done.error
         return done.records
 
@@ -126,32 +130,32 @@ def _run_the_day(w: World) -> None:
     art = c.articles.get(volcano, "id")
     assert art is not None
     c.articles.save(art.model_copy(update={"headline": art.headline + " (ralat)"}))
-    w.snap("correction", steps.deliver(c, volcano, run_id="correction"))
+    w.snap("correction", services.deliver.deliver(c, volcano, run_id="correction"))
 
     # 4. Embargoed copy: partner A (policy deliver) gets it early, flagged; partner B (hold) gets nothing.
     release = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
     data = EMBARGOED.read_bytes().replace(b"20240305T130000Z", release.strftime("%Y%m%dT%H%M%SZ").encode())
     (embargoed,) = w.ingest(("embargoed.xml", data))
-    steps.localize(c, embargoed)
-    w.snap("embargo", steps.deliver(c, embargoed, run_id="early"), embargoed=embargoed, release=release)
+    services.localize.localize(c, embargoed)
+    w.snap("embargo", services.deliver.deliver(c, embargoed, run_id="early"), embargoed=embargoed, release=release)
 
     # 5. Reruns: not forced (to one partner, then all), and forced (re-translated, re-delivered).
-    recs = steps.deliver(c, volcano, partners=[c.settings.partners[1].id], run_id="rerun-no-force")
-    recs += steps.deliver(c, volcano, run_id="rerun-no-force")
+    recs = services.deliver.deliver(c, volcano, partners=[c.settings.partners[1].id], run_id="rerun-no-force")
+    recs += services.deliver.deliver(c, volcano, run_id="rerun-no-force")
     w.snap("rerun, not forced", recs)
-    steps.localize(c, shipping, force=True)
-    w.snap("rerun, forced", steps.deliver(c, shipping, force=True, run_id="rerun-force"))
+    services.localize.localize(c, shipping, force=True)
+    w.snap("rerun, forced", services.deliver.deliver(c, shipping, force=True, run_id="rerun-force"))
 
     # 6. Kill, and an editor's repeated kill.
-    w.snap("kill", steps.kill(c, volcano, "Legal: withdrawn by the agency"))
-    w.snap("kill again", steps.kill(c, volcano, "Legal: withdrawn by the agency"))
+    w.snap("kill", services.kill.kill(c, volcano, "Legal: withdrawn by the agency"))
+    w.snap("kill again", services.kill.kill(c, volcano, "Legal: withdrawn by the agency"))
 
     # 7. The agency's revision 3 after the kill: recorded, refused.
     w.ingest(("volcano-3.xml", revision(volcano_xml, 3, "Grindavik residents allowed home")), pictures=True)
     w.snap("revision after kill", w.process(volcano))
 
     # 8. An editor reinstates the story.
-    w.snap("reinstate", steps.reinstate(c, volcano, "Legal cleared the story"))
+    w.snap("reinstate", services.kill.reinstate(c, volcano, "Legal cleared the story"))
 
     # 9. Concurrent runs through a proxy that stalls one feed PUT, with a partner polling all along.
     rail, nikel = w.ingest(("rail.json", (SAMPLES / "ninjs-en-rail-strike.json").read_bytes()),
@@ -164,7 +168,7 @@ def _run_the_day(w: World) -> None:
     before = len(poller.processed)
     w.proxy.fail_next("PUT", f"/{partner_a.bucket}/{partner_a.prefix}/feed/", "stall")
     stop = threading.Event()
-    records: list[steps.DeliveryRecord] = []
+    records: list[services.deliver.DeliveryRecord] = []
     errors: list[BaseException] = []
 
     def poll_along() -> None:
@@ -200,7 +204,7 @@ def _run_the_day(w: World) -> None:
     for _ in range(tries):
         w.proxy.fail_next("PUT", f"/{partner_a.bucket}/{partner_a.prefix}/feed/", "reset-after")
     with pytest.raises(TransientError):
-        steps.process(c, drought, run_id="crashing")
+        services.process.process(c, drought, run_id="crashing")
     crashed = w.snap("crash: feed answer lost", drought=drought)
     retried = w.process(drought)
     w.snap("crash: retried", retried, drought=drought, crashed_lines=len(crashed.snaps[partner_a.id].feed()))

@@ -112,10 +112,10 @@ def test_kill_leaves_a_tombstone_and_no_body(world, seaweed) -> None:  # type: i
     c, report, _ = world
     syndicate()
     story = sorted(c.stories.list_ids())[1]
-    rows = kill(story_id=story, reason="Legal: withdrawn by the agency")
+    rows = kill(story_id=story, reason="Legal: withdrawn by the agency", confirm=story)
     assert rows and all(r["state"] == "revoked" for r in rows)
     killed_version = c.stories.get(story).version
-    again = kill(story_id=story, reason="Legal: withdrawn by the agency")  # an editor's retry
+    again = kill(story_id=story, reason="Legal: withdrawn by the agency", confirm=story)  # an editor's retry
     assert c.stories.get(story).version == killed_version
     assert {r["version"] for r in again} == {killed_version}
     assert all(r["state"] == "revoked" and r["detail"] == "already killed" for r in again)
@@ -142,6 +142,7 @@ def test_flow_parameters_are_typed_and_bad_story_fails_fast(world) -> None:  # t
 
 def test_resend_failed_recovers_after_s3_outage(world, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from flows.editorial import resend_failed
+    from flows.outcome import result_of
     from flows.syndicate import syndicate
 
     kawat_env.fast_task_retries(monkeypatch)
@@ -149,10 +150,13 @@ def test_resend_failed_recovers_after_s3_outage(world, seaweed, monkeypatch) -> 
     c, report, _ = world
     seaweed.stop()
     try:
-        first = syndicate()
+        state = syndicate(return_state=True)
     finally:
         seaweed.start()
+    assert state.is_failed(), "a run whose deliveries failed must not end Completed"
+    first = result_of(state)
     failed = c.ledger.failed()
+    assert f"{len([r for r in first['rows'] if r['state'] == 'failed'])} failed" in state.message
     assert failed and all(r["state"] != "delivered" for r in first["rows"] if r["partner"] != "-")
     result = resend_failed()
     assert result["retried"] >= 5
@@ -216,11 +220,11 @@ def test_task_runs_say_which_story_engine_and_partner(world) -> None:  # type: i
 
 def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import flows.syndicate as fs
-    from flows import steps
+    import services.process
 
     c, _, _ = world
     kawat_env.fast_task_retries(monkeypatch)
-    real, raised = steps.process, []
+    real, raised = services.process.process, []
 
     def flaky(c_, story_id, **kw):  # type: ignore[no-untyped-def]
         if not raised:
@@ -228,7 +232,7 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
             raise RuntimeError("connection pool exhausted")
         return real(c_, story_id, **kw)
 
-    monkeypatch.setattr(steps, "process", flaky)
+    monkeypatch.setattr(services.process, "process", flaky)
     rows = fs.syndicate()["rows"]
     assert raised, "no story reached processing"
     states = {r["state"] for r in rows if r["story_id"] == raised[0]}

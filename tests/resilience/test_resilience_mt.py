@@ -27,9 +27,10 @@ def test_mt_faults_deliver_exactly_once_or_fail_whole(tmp_path, seaweed, prefect
         settings, _ = faulty_settings(tmp_path, seaweed, mt_url=mt.url, timeout=1.0, max_attempts=4)
         ids = write_batch(tmp_path / "inbox", "mt", STORIES, poisoned=POISONED, marker=MARK)
         c = install(settings)
+        from flows.outcome import result_of
         from flows.syndicate import syndicate
 
-        result = syndicate()
+        result = result_of(syndicate(return_state=True))  # a run with failures ends Failed, rows attached
         good = [sid for i, sid in enumerate(ids) if i not in POISONED]
         bad = [ids[i] for i in sorted(POISONED)]
         admin = make_s3_client(seaweed.endpoint_url, "us-east-1", ADMIN.access_key, ADMIN.secret_key)

@@ -24,9 +24,10 @@ def test_s3_faults_everything_delivered_once_nothing_partial(tmp_path, seaweed, 
         settings, _ = faulty_settings(tmp_path, seaweed, mt_url=None, storage_endpoint=proxy.url)
         ids = write_batch(tmp_path / "inbox", "s3", STORIES)
         c = install(settings)
+        from flows.outcome import result_of
         from flows.syndicate import syndicate
 
-        result = syndicate()
+        result = result_of(syndicate(return_state=True))  # a run with failures ends Failed, rows attached
         proxy.enabled = False
         admin = make_s3_client(seaweed.endpoint_url, "us-east-1", ADMIN.access_key, ADMIN.secret_key)
         a = audit(settings, c.ledger, admin, ids)
@@ -59,9 +60,10 @@ def _one_story(tmp_path, seaweed, tag: str, arm):  # type: ignore[no-untyped-def
         ids = write_batch(tmp_path / "inbox", tag, 1)
         c = install(settings)
         arm(proxy, settings, c)
+        from flows.outcome import result_of
         from flows.syndicate import syndicate
 
-        result = syndicate()
+        result = result_of(syndicate(return_state=True))  # a run with failures ends Failed, rows attached
         admin = make_s3_client(seaweed.endpoint_url, "us-east-1", ADMIN.access_key, ADMIN.secret_key)
         return proxy, c, result, audit(settings, c.ledger, admin, ids)
 

@@ -30,10 +30,11 @@ def test_editions_order_by_revision_then_edition_and_round_trip() -> None:
     assert contract.Edition.parse("3") is None and contract.Edition.parse("x.1") is None
     assert contract.edition_of_key("a/v12.3.html") == contract.Edition(12, 3)
     assert contract.edition_of_key("a/v12.html") is None and contract.edition_of_key("a/latest.json") is None
-    with pytest.raises(ValueError):
-        contract.Edition(0, 1)
+    assert contract.Edition(0, 1).label == "0.1"  # AP numbers its first revision 0
     with pytest.raises(ValueError):
         contract.Edition(1, 0)
+    with pytest.raises(ValueError):
+        contract.Edition(-1, 1)
 
 
 def test_stamping_an_edition_changes_only_the_version_field() -> None:

@@ -8,11 +8,12 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger
 from pydantic import Field
 
-from flows import outcome, report, steps
+from flows import outcome, report
 from flows.bootstrap import get_container
 from flows.limits import engine_slot
 from flows.runs import named, rows_touched, tag_flow_run, timed, touched
 from flows.tasks import deliver_task, kill_task, localize_task
+from services.localize import get_story
 
 StoryId = str
 Lang = Literal["en", "id"]
@@ -32,7 +33,7 @@ STORY_TO_KILL = story_field("Story id to withdraw from every partner")
 
 def _known_story(story_id: str) -> None:
     """Fail fast with a clear message before any work is scheduled."""
-    steps.get_story(get_container(), story_id)
+    get_story(get_container(), story_id)
 
 
 def _known_partners(partners: list[str]) -> None:

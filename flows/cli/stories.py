@@ -65,9 +65,10 @@ def translate(
     from adapters.errors import KawatError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
     from adapters.wire import parse_wire
-    from flows import steps
     from newsroom.credits import credit_lines
     from newsroom.render import to_ninjs
+    from services.ingest import check_language
+    from services.localize import translate_story
 
     if to not in ("en", "id"):
         console.print("[red]--to must be 'en' or 'id'[/red]")
@@ -81,7 +82,7 @@ def translate(
         raise typer.Exit(2) from None
     for story in stories:
         try:
-            article = steps.translate_story(c, steps.check_language(story), to, engine)
+            article = translate_story(c, check_language(story), to, engine)
         except KawatError as exc:
             console.print(f"[red]{file}: {exc}[/red]")
             raise typer.Exit(1) from None

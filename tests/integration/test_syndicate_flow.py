@@ -217,11 +217,11 @@ def test_task_runs_say_which_story_engine_and_partner(world) -> None:  # type: i
 
 def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import flows.syndicate as fs
-    from flows import steps
+    import services.process
 
     c, _, _ = world
     kawat_env.fast_task_retries(monkeypatch)
-    real, raised = steps.process, []
+    real, raised = services.process.process, []
 
     def flaky(c_, story_id, **kw):  # type: ignore[no-untyped-def]
         if not raised:
@@ -229,7 +229,7 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
             raise RuntimeError("connection pool exhausted")
         return real(c_, story_id, **kw)
 
-    monkeypatch.setattr(steps, "process", flaky)
+    monkeypatch.setattr(services.process, "process", flaky)
     rows = fs.syndicate()["rows"]
     assert raised, "no story reached processing"
     states = {r["state"] for r in rows if r["story_id"] == raised[0]}

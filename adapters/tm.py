@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import upsert_dialect
 from adapters.errors import PermanentError
+from newsroom.languages import canonical
 
 HUMAN = "human"
 MACHINE = "machine"
@@ -51,10 +52,7 @@ def segment_key(text: str) -> str:
 
 def lang_code(tag: str | None) -> str | None:
     """"en-US" → "en", "id-ID"/"in" → "id": TMX files spell languages many ways."""
-    if not tag:
-        return None
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    return {"in": "id", "ind": "id", "eng": "en"}.get(primary, primary) or None
+    return canonical(tag)
 
 
 class TranslationMemory(Protocol):

@@ -11,17 +11,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from glossary.matcher import Matcher, MatchItem
+from newsroom.languages import canonical
 from newsroom.spans import Span
 
 TYPES = ("translate", "keep", "forbidden")
 LANGS = ("en", "id")
-_ALIASES = {"in": "id", "ind": "id", "eng": "en"}
 
 
 def lang_code(language: str) -> str:
     """Normalise 'id-ID', 'in', 'EN_us' to the two languages the term base holds."""
-    base = language.strip().replace("_", "-").split("-")[0].lower()
-    base = _ALIASES.get(base, base)
+    base = canonical(language) or ""
     if base not in LANGS:
         raise ValueError(f"the glossary has no column for language {language!r}")
     return base

@@ -14,6 +14,7 @@ from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
     blocks_from_xml,
     clean,
+    drop_repeated_headline,
     finish_blocks,
     is_signoff,
     language_tag,
@@ -30,10 +31,6 @@ class NITFParser:
     """Parser for `<nitf>` documents (one story each)."""
 
     format = "nitf"
-
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) == "nitf"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
@@ -119,7 +116,7 @@ def _story(root: Element, source: str) -> Story:
     byline, byline_title = nitf_byline(bylines[0]) if bylines else (None, None)
     creators = tuple(n for n in (text_of(p) for b in bylines for p in descendants(b, "person")) if n)
 
-    blocks = blocks_from_xml(child(body, "body.content"))
+    blocks = drop_repeated_headline(blocks_from_xml(child(body, "body.content")), headline)
     if dateline is None and blocks:
         lead, rest = split_dateline_prefix(blocks[0].text)
         if lead is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from newsroom.languages import canonical
+
 _LABELS: Final[dict[str, dict[str, str]]] = {
     "id": {
         "photo": "Foto",
@@ -43,8 +45,7 @@ DEFAULT_LANGUAGE: Final = "en"
 
 def primary_language(language: str) -> str:
     """`id-ID` and `ID` both mean Indonesian for labelling purposes."""
-    base = (language or "").replace("_", "-").split("-")[0].strip().lower()
-    return "id" if base == "in" else base
+    return canonical(language) or ""
 
 
 def label(language: str, key: str) -> str:

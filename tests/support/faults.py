@@ -101,6 +101,7 @@ class S3FaultProxy:
     slow_seconds: float = 0.3
     stall_seconds: float = 5.0  # `stall`: held this long, then forwarded (inside the client's read timeout)
     enabled: bool = True
+    outage: bool = False  # every request answered 500, as an S3 endpoint that is down
     injected: Counter = field(default_factory=Counter)
     by_method: Counter = field(default_factory=Counter)
     requests: int = 0
@@ -155,6 +156,9 @@ class S3FaultProxy:
                     self.injected[rule[2]] += 1
                     self.by_method[method] += 1
                     return rule[2]
+            if self.outage:
+                self.injected["500"] += 1
+                return "500"
             if not self.enabled or self._rng.random() >= self.rate:
                 return "ok"
             action = self._rng.choice(["500", "reset-before", "reset-after", "slow"])

@@ -26,7 +26,7 @@ from adapters.translate.service import TranslationService
 from adapters.worklog import MemoryWorkLog
 from flows.bootstrap import Container, bootstrap
 from flows.settings import Settings
-from newsroom.model import ReviewState, Status
+from newsroom.model import ReviewState
 from services import deliver, ingest, kill, localize, process, review
 
 WIRE = Path(__file__).resolve().parents[1] / "fixtures" / "wire"

@@ -36,8 +36,8 @@ def agency_name(provider: str | None) -> str | None:
     if key in PLACEHOLDERS or not key:
         return None
     label = key.split(".")[0] if "." in key else key
-    if label in PLACEHOLDERS or not re.search(r"[a-z]", label):
-        return None
+    if label in PLACEHOLDERS or not re.search(r"[a-z]", label) or re.search(r"\d", label):
+        return None  # "z01122" is a code, not a name
     return label.upper() if len(label) <= 4 else label.capitalize()
 
 

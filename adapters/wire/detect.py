@@ -62,6 +62,8 @@ def ninjs_items(doc: object, depth: int = 0) -> list[dict]:
             if isinstance(inner, (dict, list)) and (found := ninjs_items(inner, depth + 1)):
                 return found
         return []
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) and isinstance(d.get("item"), dict) for d in doc):
+        doc = [d["item"] for d in doc]  # AP Media API feed: [{"item": {…}, "meta": …}, …]
     if isinstance(doc, list) and doc and all(isinstance(d, dict) and _NINJS_KEYS & _keys(d) for d in doc):
         return doc
     return []

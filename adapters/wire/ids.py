@@ -50,6 +50,8 @@ def parse_item_id(value: str, version: int | None = None) -> ItemId:
         host = match.group("host").lower()
         path = match.group("path").strip("/")
         return ItemId(re.sub(r"^www\d?\.", "", host), "undated", path.replace("/", "-") or host)
+    if match := re.match(r"^urn:[A-Za-z0-9-]+:(?P<provider>[^:]+\.[A-Za-z]{2,}):(?P<item>.+)$", text, re.I):
+        return ItemId(match.group("provider"), "undated", match.group("item"))  # urn:publicid:ap.org:…
     if match := re.match(r"^[A-Za-z][A-Za-z0-9]{1,9}:(?P<item>[^:/\s].*)$", text):  # "tt:b7c1…": a short scheme prefix
         return ItemId(None, "undated", match.group("item"))
     return ItemId(None, "undated", text)

@@ -17,6 +17,7 @@ from adapters.wire.text import (
     clean,
     clean_byline,
     drop_byline_paragraph,
+    drop_repeated_headline,
     finish_blocks,
     html_to_blocks,
     language_tag,
@@ -170,7 +171,7 @@ def _item(item: Element, source: str) -> Story | None:
                 language = language or language_tag(_formal(child(ci, "Language")))
 
     dateline = make_dateline(dateline_text)  # the DateLine's own place; Location metadata is not a dateline
-    blocks = _body_blocks(text_comps)
+    blocks = drop_repeated_headline(_body_blocks(text_comps), headline)
     if byline_text := lines.get("ByLine"):
         blocks = drop_byline_paragraph(blocks, clean_byline(byline_text))
     if (dateline is None or dateline.city is None) and blocks:  # no DateLine, or one naming only a date

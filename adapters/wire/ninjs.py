@@ -242,7 +242,7 @@ def _picture(name: str, item: dict, source: str) -> Picture:
     stem = uri.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     pid = name if name and not name.startswith("picture") else (stem or name or "picture")
     return Picture(id=sane_id(re.sub(r"\.[A-Za-z]{3,4}$", "", pid), source, "picture id"), headline=_headline(item),
-                   caption=_description(item), credit=_credit(item), byline=_photographer(item),
+                   caption=_description(item) or _headline(item), credit=_credit(item), byline=_photographer(item),
                    renditions=tuple(renditions))
 
 

@@ -14,6 +14,7 @@ from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
     blocks_from_xml,
     clean,
+    drop_repeated_headline,
     finish_blocks,
     is_signoff,
     language_tag,
@@ -115,7 +116,7 @@ def _story(root: Element, source: str) -> Story:
     byline, byline_title = nitf_byline(bylines[0]) if bylines else (None, None)
     creators = tuple(n for n in (text_of(p) for b in bylines for p in descendants(b, "person")) if n)
 
-    blocks = blocks_from_xml(child(body, "body.content"))
+    blocks = drop_repeated_headline(blocks_from_xml(child(body, "body.content")), headline)
     if dateline is None and blocks:
         lead, rest = split_dateline_prefix(blocks[0].text)
         if lead is not None:

@@ -21,7 +21,14 @@ _SIGNOFF_ANY = re.compile(r"^\(?[^\W\d_A-Z]{1,6}(?:[-/][^\W\d_A-Z]{1,6})*/[^\W\d
 _TRAILING_SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s+\(?[a-z]{1,6}(?:[-/][a-z]{1,6})*/[a-z]{1,6}(?:[-/][a-z]{1,6})*\)?$")
 # Agency end marks: "==Kyodo", "/ritzau/", "(END)", "-0-", and desk codes after the agency ("dpa wsz jln npr").
 _END_MARK = re.compile(r"^(?:={1,3}\s*[A-Za-z]{2,12}|/[A-Za-z]{2,12}/|\((?:END|FIN|ENDS)\)|-?0-|END|ENDS|ENDE|FIN)$", re.I)
-_DESK_CODES = re.compile(r"^(?:AAP|dpa|ANSA|NTB|TT|APA|ATS|SDA|EFE)(?:\s+[A-Za-z0-9]{1,5}){1,5}$")
+_DESK_CODES = re.compile(r"^(?:AAP|AFP|dpa|ANSA|NTB|TT|APA|ATS|SDA|EFE)(?:\s+[A-Za-z0-9]{1,5}){1,5}$")
+# ANSA/ANPA routing lines closing a story: "CRO01 1113 APE4800 GEST GEST03 MAE03".
+_ROUTING = re.compile(r"^(?:[A-Z0-9]{2,10}\s+){2,}[A-Z0-9]{2,10}$")
+# Markup sent as text (an embed snippet): "<div class=…></div><script src=…></script>".
+_CODE_PARA = re.compile(r"^\s*<[A-Za-z!/][^>]*>.*>\s*$", re.S)
+# Reuters' first paragraph "(Adds comments, detail)" is a note to editors, not copy.
+_EDITOR_NOTE = re.compile(r"^\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Fixes|Rewrites|Writes through"
+                          r"|Removes|Inserts|Clarifies|Replaces|Deletes|Resends|Moves|Makes)\b[^()]*\)$", re.I)
 _RIGHTS_PARA = re.compile(r"^(?:\(?©|\(c\)\s|copyright\b)", re.I)
 _SUBHEAD_TAGS = {"hl1", "hl2", "h1", "h2", "h3", "h4", "h5", "h6"}
 _PARA_TAGS = {"p", "li", "blockquote", "dd", "dt", "caption", "figcaption"}
@@ -80,12 +87,25 @@ def subhead_text(text: str) -> str:
 
 def _is_end_mark(text: str) -> bool:
     t = text.strip()
-    return is_signoff(t) or bool(_END_MARK.match(t)) or bool(_DESK_CODES.match(t))
+    routing = bool(_ROUTING.match(t)) and sum(1 for w in t.split() if any(c.isdigit() for c in w)) >= 2
+    return is_signoff(t) or bool(_END_MARK.match(t)) or bool(_DESK_CODES.match(t)) or routing
+
+
+def is_editor_note(text: str) -> bool:
+    """"(Adds comments, detail)", "(Corrects paragraph 3)": Reuters' note to editors above the copy."""
+    return bool(_EDITOR_NOTE.match(text.strip()))
+
+
+def drop_repeated_headline(blocks: list[Block], headline: str | None) -> list[Block]:
+    """AP repeats the slug-headline as the first paragraph ("BC-BBN--Top Ten"): print it once."""
+    if blocks and headline and blocks[0].text.strip().casefold() == headline.strip().casefold():
+        return blocks[1:]
+    return blocks
 
 
 def finish_blocks(blocks: list[Block]) -> tuple[Block, ...]:
     """Drop empty blocks, trailing sign-offs/end marks and rights notices; a body of subheads stays text."""
-    out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text)]
+    out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text) and not _CODE_PARA.match(b.text)]
     while out and out[-1].role is BlockRole.paragraph and (_is_end_mark(out[-1].text) or _RIGHTS_PARA.match(out[-1].text)):
         out.pop()
     if out and out[-1].role is BlockRole.paragraph:
@@ -114,6 +134,8 @@ def blocks_from_xml(el: Element | None, *, caps_subheads: bool = True, page: boo
     """
     blocks: list[Block] = []
     if el is not None:
+        if el.text and el.text.strip():  # copy written straight into <body> with no <p> (Reuters sports results)
+            blocks.extend(text_to_blocks(el.text))
         _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS))
     return blocks
 
@@ -282,13 +304,22 @@ def text_to_blocks(text: str) -> list[Block]:
         chunks = split_indented(text)
         if len(chunks) == 1:
             chunks = text.split("\n")
+    rows = [(row, len(split) > 1) for ch in chunks for split in [_rows(ch)] for row in split]
     blocks: list[Block] = []
-    for chunk in (clean(ch) for ch in chunks):
+    for chunk, is_row in ((clean(ch), r) for ch, r in rows):
         if chunk:
-            sub = bool(blocks) and looks_like_subhead(chunk)
+            sub = bool(blocks) and not is_row and looks_like_subhead(chunk)
             blocks.append(Block(role=BlockRole.subhead if sub else BlockRole.paragraph,
                                 text=subhead_text(chunk) if sub else chunk))
     return blocks
+
+
+def _rows(chunk: str) -> list[str]:
+    """A chunk whose lines after the first are all short (results, listings) stays one row per line."""
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    if len(lines) >= 3 and all(len(line.strip()) <= 50 for line in lines[1:]):
+        return lines
+    return [chunk]
 
 
 def looks_like_subhead(line: str) -> bool:
@@ -330,9 +361,14 @@ def strip_leading_dateline(blocks: list[Block], dateline: Dateline | None) -> li
     city = (dateline.city or city_from_dateline(dateline.text) or "").casefold()
     if lede is not None and city and (lede.city or "").casefold() == city:
         return ([Block(text=rest)] if rest else []) + blocks[1:]
+    if tag := _AGENCY_ONLY.match(head):  # AP writes the city in the dateline field, "(AP) _ …" in the copy
+        rest = head[tag.end():].strip()
+        return ([Block(text=rest)] if rest else []) + blocks[1:]
     lead = dateline.text.rstrip(" -–—")
     if lead and head.startswith(lead):
         rest = head[len(lead):].lstrip(" -–—:").strip()
+        if tag := _AGENCY_ONLY.match(rest):
+            rest = rest[tag.end():].strip()
         return ([Block(text=rest)] if rest else []) + blocks[1:]
     return blocks
 
@@ -351,16 +387,19 @@ _AGENCY_TAGS = (r"(?:AFP|AP|Reuters|REUTERS|ANTARA|Antara|dpa|DPA|EFE|ANSA|Xinhu
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 # "SAN FRANCISCO - ", "JAKARTA (AFP) - ", "GROSSETO, Italy (AP) -- ", "NEW YORK (AP) — "
 _CAPS_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][{_UP}.'’ -]{{1,40}}[{_UP}.])(?:,\s*[\w.,' ]{{1,40}}?)?"
-                        rf"(?:\s*\({_AGENCY_TAGS}\))?)\s*[-–—]{{1,2}}\s+(?=\S)")
+                        rf"(?:\s*\({_AGENCY_TAGS}\))?)\s*[-–—_]{{1,2}}\s+(?=\S)")
 # "London (dpa) - ", "Paris, Nov 20, 2023 (AFP) - ", "Tegucigalpa, Jan 2 (EFE).- ", "DAMASCUS (Reuters) - "
 _TAGGED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,[^()\n]{{1,60}}?)?\s*\({_AGENCY_TAGS}\))"
-                          rf"\s*\.?\s*[-–—:]{{1,2}}\s*(?=\S)")
+                          rf"\s*\.?\s*[-–—:_]{{1,2}}\s*(?=\S)")
 # ANSA puts the agency first: "(ANSA) - Rome, October 11 - "
 _AGENCY_FIRST = re.compile(rf"^(?P<dl>\({_AGENCY_TAGS}\)\s*[-–—]\s*(?P<city>[{_UP}][\w.'’ -]{{1,40}}?),\s*"
                            rf"[{_UP}][a-zà-ÿ]{{2,9}}\.?\s+\d{{1,2}})\s*[-–—]\s+(?=\S)")
 # Ritzau: "København /ritzau/: "; TASS: "MOSCOW, January 21. /TASS/. "
 _SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,\s*[\w ]{{1,30}}?\.?)?\s*/[a-zA-Z-]{{2,12}}/)"
                            rf"\s*[.:]?\s+(?=\S)")
+
+
+_AGENCY_ONLY = re.compile(rf"^\({_AGENCY_TAGS}\)\s*[-–—_]{{1,2}}\s+(?=\S)")
 
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:

@@ -240,3 +240,48 @@ def test_plain_weekday_date_must_agree_with_the_year() -> None:
             "tahun yang baik, kata menteri.\n\nParagraf kedua yang cukup panjang untuk sebuah berita.\n\nPenulis : AFP\n")
     s = parse_wire(page.encode(), "p.txt")[0]
     assert s.date_id == "20221118"  # 18 Nov 2022 was a Friday (Jumat); 18 Nov 2023 was not
+
+
+# --- more agency habits -----------------------------------------------------------------------------------------
+
+def test_ap_g2_place_in_the_dateline_field_and_agency_tag_in_the_copy() -> None:
+    s = one("g2-ap-style-earnings.xml")
+    assert s.story_id == "ap.org-undated-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    assert s.dateline == Dateline(text="WEST CHESTER, Pa.", city="West Chester")  # not <located> Pittsburgh
+    assert paragraphs(s) == ["Harbor Mills Inc. on Monday reported fourth-quarter profit of $4.2 million.",
+                             "The results beat analysts' forecasts."]
+    assert s.credit_line == "Example Data Desk"  # the provider's name, never its code "z09876"
+
+
+def test_results_written_into_body_are_rows_and_editor_notes_leave_the_copy() -> None:
+    results, gold = parse_wire((FIX / "g2-reuters-style-results.xml").read_bytes(), "r.xml")
+    assert [(b.role.value, b.text) for b in results.body] == [
+        ("paragraph", "May 4 (Data Feed) - Results from the coastal league on Saturday"),
+        ("paragraph", "Harbour (1) 2 Lighthouse (0) 0"), ("paragraph", "Dunes (0) 1 Quay United (1) 1"),
+        ("paragraph", "Pier Rovers (2) 3 Sandbar (0) 0"), ("paragraph", "Standings to follow.")]
+    assert paragraphs(gold) == ["Gold edged up on Monday."] and gold.advisory == "(Adds comments, detail)"
+    assert gold.dateline == Dateline(text="SINGAPORE, May 6 (Reuters) -", city="Singapore")
+
+
+def _nitf_body(*paras: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (f'<nitf><head><docdata><doc-id id-string="X-1" regsrc="ANSA"/></docdata></head><body><body.head>'
+            f"<hedline><hl1>Titolo</hl1></hedline></body.head><body.content>{body}</body.content></body></nitf>").encode()
+
+
+@pytest.mark.parametrize("tail", ["CRO01 1113 APE4800 GEST GEST03 MAE03", "AFP sn", "==Kyodo", "/ritzau/", "ends",
+                                  "(©NTB)", "&lt;div class=&quot;embed&quot;&gt;&lt;/div&gt;&lt;script src=&quot;x.js&quot;&gt;&lt;/script&gt;"])
+def test_agency_end_marks_routing_codes_and_embed_code_are_not_copy(tail: str) -> None:
+    s = parse_wire(_nitf_body("Titolo", "La prima frase della storia.", tail), "n.xml")[0]
+    assert paragraphs(s) == ["La prima frase della storia."]  # the repeated headline goes too
+
+
+def test_ap_media_feed_items_and_pictures_without_captions() -> None:
+    feed = ('{"api_version": "2", "data": {"items": [{"meta": {}, "item": {"uri": "https://api.example/content/abc1?qt=1",'
+            ' "altids": {"itemid": "abc1"}, "version": 0, "type": "picture", "headline": "Harbour at dawn",'
+            ' "provider": "AP", "renditions": {"main": {"href": "https://api.example/abc1/main.jpg?x=1",'
+            ' "mimetype": "image/jpeg"}}}}]}}')
+    (s,) = parse_wire(feed.encode(), "feed.json")
+    assert s.story_id == "AP-undated-abc1" and s.version == 0  # the item id, not the URL's query string
+    assert paragraphs(s) == ["Harbour at dawn"] and s.pictures[0].renditions[0].href == "main.jpg"
+    assert next(c.name for c in build_credits(s) if c.role is CreditRole.agency) == "AP"

@@ -10,7 +10,7 @@ from flows.outcome import short
 
 # `characters` is the article's text (headline + body) as translated; `sent` what the engine was sent
 # and bills (0 when the translation memory or the dry-run engine answered).
-COLUMNS = ("story_id", "partner", "language", "version", "state", "engine", "characters", "sent", "qa", "key",
+COLUMNS = ("story_id", "partner", "language", "version", "edition", "seq", "state", "engine", "characters", "sent", "qa", "key",
            "detail")
 
 

@@ -157,3 +157,14 @@ def kill_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
     _label([], [r.__dict__ for r in records])
     deliver.raise_if_retryable(records)
     return [r.__dict__ for r in records]
+
+
+@task(name="reinstate", task_run_name="reinstate-{story_id}", retries=2, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, tags=["deliver", "reinstate"])
+def reinstate_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
+    """Lift a kill and deliver the story again; a transient failure raises so Prefect retries it."""
+    tag_task_run(touched(stories=[story_id]))
+    records = kill.reinstate(get_container(), story_id, reason, run_id=run_id)
+    _label([], [r.__dict__ for r in records])
+    deliver.raise_if_retryable(records)
+    return [r.__dict__ for r in records]

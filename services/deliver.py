@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,11 +9,15 @@ from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, TransientError
+from adapters.ledger import DeliveryKey
+from adapters.storage.outcome import DeliveryOutcome
 from adapters.worklog import WorkLog
-from newsroom.contract import PictureFile, Publication
+from newsroom import contract
+from newsroom.contract import PictureFile, Publication, sha256_hex
 from newsroom.credits import credit_lines, photo_credit_line, photo_in_caption
-from newsroom.model import LocalizedArticle, ReviewState, Status, Story
+from newsroom.model import LocalizedArticle, ReviewState, Status, Story, safe_id
 from newsroom.render import to_html, to_ninjs, to_text
+from newsroom.render.layout import file_name
 from services.localize import get_story
 from services.ports import Context
 
@@ -34,6 +37,15 @@ class DeliveryRecord:
     detail: str | None = None
     objects_written: int = 0
     retryable: bool = False
+    edition: int | None = None
+    seq: int | None = None
+
+    @classmethod
+    def of(cls, o: DeliveryOutcome) -> DeliveryRecord:
+        """The report row of what the publisher did (one outcome type; this adds no facts of its own)."""
+        return cls(story_id=o.story_id, partner=o.partner, language=o.language, version=o.version,
+                   state=str(o.state), key=o.key, detail=o.error, objects_written=o.objects_written,
+                   retryable=o.retryable, edition=o.edition, seq=o.seq)
 
 
 def deliver(
@@ -66,7 +78,7 @@ def deliver_one(
         if story.status == Status.canceled:
             o = c.publisher.kill(partner, store, story.story_id, lang, story.version, run_id=run_id,
                                  reason=story.advisory or "kill")
-            return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written)
+            return DeliveryRecord.of(o)
         if article is None:
             article = c.articles.get(story.story_id, lang, story.version)
         if article is None:
@@ -75,11 +87,10 @@ def deliver_one(
             detail = "; ".join(article.qa.problems) or "glossary QA failed"
             return DeliveryRecord(**base, state=article.review.value, detail=detail)
         o = c.publisher.deliver(partner, store, publication_for(c, article, partner, story), run_id=run_id, force=force)
-        return DeliveryRecord(**base, state=o.state, key=o.key, detail=o.error, objects_written=o.objects_written,
-                              retryable=o.retryable)
+        return DeliveryRecord.of(o)
     except KawatError as exc:
         log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
-        c.ledger.mark_failed(partner.id, story.story_id, lang, story.version, str(exc))
+        c.ledger.mark_failed(DeliveryKey(partner.id, story.story_id, lang, story.version), str(exc))
         return DeliveryRecord(**base, state="failed", detail=str(exc), retryable=isinstance(exc, TransientError))
 
 
@@ -116,15 +127,19 @@ def publication_for(c: Context, article: LocalizedArticle, partner: PartnerConfi
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
             if data is not None:
-                pictures.append(PictureFile(name=r.href, data=data, content_type=r.content_type))
-                hrefs[r.href] = f"pictures/{r.href}"
-    uri = f"urn:kawat:{article.story_id}:{article.language}"
-    files = {"ninjs": _json(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
-                                     photo_credit=photo_credits, outlet=c.settings.outlet))}
+                # Content-addressed: a re-sent rendition with other bytes gets a key of its own.
+                name = safe_id(f"{sha256_hex(data)[:12]}-{file_name(r.href)}")
+                pictures.append(PictureFile(name=name, data=data, content_type=r.content_type))
+                hrefs[r.href] = f"{contract.PICTURES_DIR}/{name}"  # relative to the version and latest keys
+    uri = contract.story_uri(article.story_id, article.language)
+    embargo = article.embargoed if partner.embargo_policy == "deliver" else None
+    files = {"ninjs": contract.ninjs_bytes(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
+                                                    photo_credit=photo_credits, outlet=c.settings.outlet))}
     if "html" in partner.formats:
-        files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits).encode()
+        files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits, picture_hrefs=hrefs,
+                                embargoed=embargo).encode()
     if "text" in partner.formats:
-        files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits).encode()
+        files["text"] = to_text(article, credit_lines=lines, photo_credit=photo_credits, embargoed=embargo).encode()
     return Publication(
         story_id=article.story_id, version=article.version, language=article.language,
         pubstatus=article.status.value, published=published_at(story, article, c.stories.folder_date(story.story_id)),
@@ -143,7 +158,3 @@ def published_at(story: Story, article: LocalizedArticle, fixed: datetime | None
         except ValueError:
             when = article.provenance.translated_at
     return when
-
-
-def _json(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode()

@@ -108,7 +108,17 @@ def localize(
                 and existing.review != ReviewState.failed):
             out.append(existing)
             continue
-        article = translate_story(c, story, lang, engine)
-        c.articles.save(article)
+        article = keep_first_render(existing, translate_story(c, story, lang, engine))
+        if article is not existing:
+            c.articles.save(article)
         out.append(article)
     return out
+
+
+def keep_first_render(existing: LocalizedArticle | None, fresh: LocalizedArticle) -> LocalizedArticle:
+    """A redo that produced the same article keeps the first one (and its translated-at): same bytes, no new edition."""
+    if existing is None or existing.version != fresh.version:
+        return fresh
+    same_clock = fresh.model_copy(update={"provenance": fresh.provenance.model_copy(
+        update={"translated_at": existing.provenance.translated_at})})
+    return existing if same_clock == existing else fresh

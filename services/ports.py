@@ -10,6 +10,7 @@ from typing import Protocol
 
 from adapters.articles import ArticleRepository
 from adapters.config import PartnerConfig
+from adapters.ledger import DeliveryKey, StoryEvent
 from adapters.media import MediaStore
 from adapters.storage.publisher import DeliveryOutcome
 from adapters.storage.store import PartnerStore
@@ -79,11 +80,13 @@ class Publishing(Protocol):
     def kill(self, partner: PartnerConfig, store: PartnerStore, story_id: str, language: str, version: int, *,
              run_id: str, reason: str) -> DeliveryOutcome: ...
 
+    def reinstate(self, story_id: str, reason: str) -> StoryEvent: ...
+
 
 class FailureLog(Protocol):
     """The one ledger write a use case makes itself: a delivery that failed before the publisher ran."""
 
-    def mark_failed(self, partner: str, story_id: str, language: str, version: int, error: str) -> None: ...
+    def mark_failed(self, key: DeliveryKey, error: str) -> None: ...
 
 
 class Context(Protocol):

@@ -141,3 +141,20 @@ def kill_cmd(
         state: Any = kill(story_id=story_id, reason=reason, confirm=confirm, return_state=True)
     out.print(summary_table(flow_result(state)))
     raise typer.Exit(1 if state.is_failed() else 0)
+
+
+def reinstate(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why the kill is lifted (kept in the ledger)"),
+    config: Path | None = ConfigOpt,
+) -> None:
+    """Lift a kill and deliver the story's current revision again (runs the `reinstate` flow)."""
+    quiet_prefect()
+    container(config)
+    from flows.editorial import reinstate as reinstate_flow
+    from flows.runtime import in_process_run
+
+    with in_process_run():
+        state: Any = reinstate_flow(story_id=story_id, reason=reason, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)

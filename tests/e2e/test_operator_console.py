@@ -272,7 +272,7 @@ def test_a_rerun_is_found_by_story_and_partner_and_touches_only_them(console: Co
     assert {t["name"] for t in tasks} >= {f"localize-{story}-all", f"deliver-{story}-{pid}"}
     for t in tasks:
         assert all(ALLOWED_TAG.match(tag) for tag in t["tags"]), (t["name"], t["tags"])
-    after = console.ledger.get(pid, story, before.language, before.version)
+    after = console.ledger.get(before.ident)
     assert after is not None and after.attempts == before.attempts + 1, "a forced rerun claims the delivery again"
     (report,) = [a for a in _artifacts(console.api, run["id"]) if a["key"] == "rerun-report"]
     assert report["description"].startswith(run["name"])

@@ -91,13 +91,15 @@ class S3FaultProxy:
     """A forwarding HTTP proxy in front of an S3 endpoint that fails a share of requests (seeded).
 
     Faults: `500` (S3 InternalError, request never forwarded), `reset-before` (TCP RST, never forwarded),
-    `reset-after` (forwarded and applied, then RST instead of the answer), `slow` (extra latency).
+    `reset-after` (forwarded and applied, then RST instead of the answer), `slow` (extra latency),
+    `stall` (held `stall_seconds`, then forwarded: only by rule, never at random).
     Signed requests survive because the Host header is passed through unchanged."""
 
     upstream: str
     rate: float = 0.20
     seed: int = 0
     slow_seconds: float = 0.3
+    stall_seconds: float = 5.0  # `stall`: held this long, then forwarded (inside the client's read timeout)
     enabled: bool = True
     outage: bool = False  # every request answered 500, as an S3 endpoint that is down
     injected: Counter = field(default_factory=Counter)
@@ -210,6 +212,8 @@ class S3FaultProxy:
             return self._reset(h)
         if action == "slow":
             time.sleep(self.slow_seconds)
+        if action == "stall":
+            time.sleep(self.stall_seconds)
         conn = http.client.HTTPConnection(self._up_host, self._up_port, timeout=60)
         try:
             conn.putrequest(h.command, h.path, skip_host=True, skip_accept_encoding=True)

@@ -26,7 +26,7 @@ from adapters.translate.service import TranslationService
 from adapters.worklog import MemoryWorkLog
 from flows.bootstrap import Container, bootstrap
 from flows.settings import Settings
-from newsroom.model import ReviewState, Status
+from newsroom.model import ReviewState
 from services import deliver, ingest, kill, localize, process, review
 
 WIRE = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
@@ -180,20 +180,30 @@ def test_process_localizes_delivers_and_closes_the_work_entry(world) -> None:  #
     assert failed.error and "unknown story" in failed.error
 
 
-def test_kill_records_a_canceled_revision_and_tombstones_every_partner(world) -> None:  # type: ignore[no-untyped-def]
+def test_kill_registers_once_tombstones_every_partner_and_blocks_later_revisions(world) -> None:  # type: ignore[no-untyped-def]
     c, stores, _, _ = world
     _, (r,) = _ingest(c, "newsml12-text-rev1.xml")
     ((sid, version, _k),) = r.stories
     process.process(c, sid, run_id="t")
     records = kill.kill(c, sid, "legal: wrong name", run_id="k")
-    killed = c.stories.get(sid)
-    assert killed is not None and killed.status == Status.canceled and killed.version == version + 1
-    assert killed.advisory == "legal: wrong name"
+    story = c.stories.get(sid)
+    assert story is not None and story.version == version, "a kill makes up no agency revision"
+    assert c.ledger.active_kill(sid) is not None and c.ledger.active_kill(sid).reason == "legal: wrong name"
     assert {(x.partner, x.state) for x in records} >= {("tempo", "revoked")}
+    assert all(x.edition == 2 for x in records if x.state == "revoked")  # Kawat's edition 2 of the revision
     bodies = [k for k in stores["tempo"].objects if k.endswith(".txt")]
     assert bodies == [], "no body stays readable"
+    puts = len(stores["tempo"].puts)
     again = kill.kill(c, sid, "legal: wrong name", run_id="k2")
-    assert c.stories.get(sid).version == version + 1 and all(x.state != "failed" for x in again)
+    assert all(x.state == "revoked" and x.detail == "already killed" for x in again if x.partner == "tempo")
+    assert len(stores["tempo"].puts) == puts, "killing twice writes nothing"
+    _, (r2,) = _ingest(c, "newsml12-text-rev2.xml")
+    done = process.process(c, sid, run_id="t2")
+    assert done.records and {x.state for x in done.records} == {"blocked"}
+    assert all("blocked by kill" in (x.detail or "") for x in done.records)
+    back = kill.reinstate(c, sid, "cleared by legal", run_id="r")
+    assert {x.state for x in back if x.partner == "tempo"} == {"delivered"}
+    assert [e.action for e in c.ledger.story_events(sid)] == ["kill", "reinstate"]
 
 
 def test_review_approval_with_a_correction_teaches_the_tm_and_delivers(world) -> None:  # type: ignore[no-untyped-def]

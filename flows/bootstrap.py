@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 
 from adapters.articles import ArticleRepository, SqlArticleStore
@@ -141,6 +142,7 @@ def bootstrap(
     stores: Mapping[str, PartnerStore] | None = None,
     secrets: SecretLookup = prefect_secret,
     clock: Clock = utc_now,
+    http: httpx.Client | None = None,
 ) -> Container:
     """Build the whole object graph from settings (env + kawat.toml); any keyword replaces one piece."""
     settings = settings or load_settings()
@@ -151,7 +153,7 @@ def bootstrap(
     if translation is None:
         names = set(settings.engines) | {settings.engine, *settings.fallback_engines, "dry-run"}
         configs = {name: engine_config(settings, name) for name in names}
-        engines = {name: build_translator(name, cfg) for name, cfg in configs.items()}
+        engines = {name: build_translator(name, cfg, http=http) for name, cfg in configs.items()}
         translation = TranslationService(engines, tm=tm, limits=configs)
     if ledger is None:
         # A crashed run's pending deliveries are retaken as soon as its claims are considered stale.

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -90,6 +90,7 @@ class Container:
     publisher: Publisher
     secrets: SecretLookup = prefect_secret
     clock: Clock = utc_now
+    on_progress: Callable[[str, str], None] | None = None  # a terminal's progress line, when one watches
     _stores: dict[str, PartnerStore] = field(default_factory=dict)
     _sources: dict[str, WireSource] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -203,6 +204,12 @@ def get_container() -> Container:
     with _current_lock:
         if _current is None:
             _current = bootstrap()
+        return _current
+
+
+def current_container() -> Container | None:
+    """The installed container, without building one (progress reports must not bootstrap a process)."""
+    with _current_lock:
         return _current
 
 

@@ -92,10 +92,11 @@ def run_demo(keep: bool = False) -> int:
         settings = load_settings(config)
         report = provision(settings.partners, admin, seaweed=server, writer=writer,
                            out_dir=data_dir / "aws-policies")
+        from adapters.tmx import import_tmx
         from flows.terminal import container
 
         memory = container(config).tm
-        units = sum(memory.import_tmx(tmx) for tmx in sorted(TM_SAMPLES.glob("*.tmx")))
+        units = sum(import_tmx(memory, tmx) for tmx in sorted(TM_SAMPLES.glob("*.tmx")))
         console.print(f"Translation memory: {units} human translations of the sample stories (samples/tm/)")
         result = run_syndicate(None, engine, config)
         console.print(summary_table(result["rows"]))

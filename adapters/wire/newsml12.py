@@ -131,7 +131,7 @@ def _item(item: Element, source: str) -> Story | None:
     text_comps = [c for c in comps if id(c) not in inside_picture]
 
     lines = _merged_lines(text_comps)
-    headline = clean(lines.get("HeadLine"))
+    headline = clean(lines.get("HeadLine")) or _titled(text_comps)
     dateline_text = lines.get("DateLine")
     advisory = _advisory(text_comps)
 
@@ -232,7 +232,7 @@ def _embargo(mgmt: Element | None) -> datetime | None:
 
 
 # Components that carry something other than the story text: press-release furniture, captions, logos.
-_NOT_BODY = {"stylesheet", "headline", "subheadline", "contact", "contacts", "logo", "caption", "byline", "photo",
+_NOT_BODY = {"stylesheet", "headline", "subheadline", "title", "contact", "contacts", "logo", "caption", "byline", "photo",
              "picture", "thumbnail", "quicklook", "highdef", "preview", "boilerplate", "video", "audio", "graphic"}
 
 
@@ -245,13 +245,18 @@ def _body_blocks(comps: list[Element]) -> list[Block]:
             continue
         for ci in children(comp, "ContentItem"):
             data = _text_data(ci)
+            if data is None and role in {"body", "main", "text", "lead"}:
+                data = child(ci, "DataContent")  # Belga: Role Body, Format "", plain text
             if data is not None:
-                ranked.append((0 if role in {"body", "main", "text"} else 1, order, data))
-    for _, _, data in sorted(ranked, key=lambda r: (r[0], r[1])):
+                ranked.append((-1 if role == "lead" else 0 if role in {"body", "main", "text"} else 1, order, data))
+    lead: list[Block] = []
+    for rank, _, data in sorted(ranked, key=lambda r: (r[0], r[1])):
         blocks = _data_blocks(data)
-        if blocks:
-            return blocks
-    return []
+        if rank < 0:  # a Lead component opens the Body that follows
+            lead = lead or blocks
+        elif blocks:
+            return lead + blocks
+    return lead
 
 
 def _data_blocks(data: Element) -> list[Block]:
@@ -262,6 +267,16 @@ def _data_blocks(data: Element) -> list[Block]:
         raw = data.text or ""
         return html_to_blocks(raw) if looks_like_html(raw) else text_to_blocks(raw)
     return blocks_from_xml(data)
+
+
+def _titled(comps: list[Element]) -> str | None:
+    """Belga sends the headline as a component with Role Title."""
+    for comp in comps:
+        if _role(comp) == "title":
+            for ci in children(comp, "ContentItem"):
+                if text := clean(text_of(child(ci, "DataContent"))):
+                    return text
+    return None
 
 
 def _holder(comps: list[Element]) -> str | None:

@@ -156,11 +156,11 @@ def _by(doc: dict) -> tuple[str | None, tuple[str, ...]]:
 
 def _photographer(doc: dict) -> str | None:
     """"Photograph by Pea, available at https://bit.ly/…" → "Pea": a name, never a URL."""
-    by, _ = _by(doc)
-    if not by:
-        return None
-    name = _PHOTO_WORDS.sub("", _URL.sub("", by)).strip(" ,;:-")
-    return name or None
+    raw = doc.get("by") if doc.get("by") is not None else doc.get("byline")
+    if not isinstance(raw, str):
+        return _by(doc)[0]
+    name = _PHOTO_WORDS.sub("", _URL.sub("", clean(raw) or "")).strip(" ,;:-")
+    return clean_byline(name)
 
 
 def _credit(doc: dict) -> str | None:

@@ -134,9 +134,13 @@ def blocks_from_xml(el: Element | None, *, caps_subheads: bool = True, page: boo
     """
     blocks: list[Block] = []
     if el is not None:
-        if el.text and el.text.strip():  # copy written straight into <body> with no <p> (Reuters sports results)
-            blocks.extend(text_to_blocks(el.text))
-        _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS))
+        lead = el.text or ""
+        first = next(iter(el), None)
+        if lead.strip() and (first is None or _tag(first) not in _INLINE):
+            # copy written straight into <body> with no <p> (Reuters sports results): paragraphs and rows
+            blocks.extend(text_to_blocks(lead))
+            lead = ""
+        _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS), lead)
     return blocks
 
 
@@ -160,16 +164,35 @@ def _has_image(node: Element) -> bool:
     return any(_tag(d) in {"img", "media", "media-reference"} for d in node.iter())
 
 
-def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) -> None:
+# Inline markup met outside any paragraph: its words join the text around it in one paragraph.
+_INLINE = {"b", "i", "em", "strong", "a", "span", "u", "sub", "sup", "font", "small", "big", "abbr", "cite", "q", "mark",
+           "time", "person", "org", "location", "chron", "money", "num", "event", "virtloc", "classifier", "br", "tt",
+           "ins", "del", "s", "strike", "var", "code", "kbd", "nobr", "wbr"}
+
+
+def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], lead: str = "") -> None:
+    run: list[str] = [lead]
+
+    def flush() -> None:
+        text = clean("".join(run))
+        run.clear()
+        if text:
+            blocks.append(Block(text=text))
+
     for node in el:
         tag = _tag(node)
         if not tag:  # comment or processing instruction: only its tail is copy
-            _tail(node, blocks)
+            run.append(node.tail or "")
+            continue
+        if tag in _INLINE and not any(_tag(d) in _PARA_TAGS | _SUBHEAD_TAGS | {"div", "table"} for d in node.iter()):
+            run.append(" " if tag == "br" else _inline_text(node))
+            run.append(node.tail or "")
             continue
         figure_div = tag == "div" and skip is not _PAGE_SKIP and _has_image(node)
         if tag in skip or (figure_div and not any(_tag(c) in _SUBHEAD_TAGS for c in node.iter())):
-            _tail(node, blocks)
+            run.append(node.tail or "")
             continue
+        flush()
         if tag in _SUBHEAD_TAGS:
             text = clean("".join(node.itertext()))
             if text:
@@ -182,9 +205,7 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) ->
                     blocks.append(Block(text=text))
         elif tag in _PARA_TAGS:
             if any(_tag(c) in _PARA_TAGS | _SUBHEAD_TAGS | {"table", "div", "ul", "ol", "pre"} for c in node):
-                if text := clean(node.text):
-                    blocks.append(Block(text=text))
-                _walk(node, blocks, caps, skip)
+                _walk(node, blocks, caps, skip, node.text or "")
             elif _bold_only(node):
                 blocks.append(Block(role=BlockRole.subhead, text=subhead_text(clean("".join(node.itertext())) or "")))
             else:
@@ -195,14 +216,13 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) ->
                     role = BlockRole.subhead if caps and _is_caps_label(text) else BlockRole.paragraph
                     blocks.append(Block(role=role, text=text))
         elif tag in _CONTAINERS or len(node):
-            if text := clean(node.text):
-                blocks.append(Block(text=text))
-            _walk(node, blocks, caps, skip)
+            _walk(node, blocks, caps, skip, node.text or "")
         else:
             text = clean("".join(node.itertext()))
             if text:
                 blocks.append(Block(text=text))
-        _tail(node, blocks)
+        run.append(node.tail or "")
+    flush()
 
 
 def _table(table: Element, blocks: list[Block]) -> None:
@@ -217,12 +237,6 @@ def _table(table: Element, blocks: list[Block]) -> None:
             row = " | ".join(c for c in cells).strip(" |")
             if row:
                 blocks.append(Block(text=row))
-
-
-def _tail(node: Element, blocks: list[Block]) -> None:
-    text = clean(node.tail)
-    if text:
-        blocks.append(Block(text=text))
 
 
 def _inline_text(el: Element) -> str:
@@ -419,10 +433,21 @@ def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
 _BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|af|av|oleh|de|da)\s+(?=\S)", re.I)
 
 
+_NAME_GLUE = {"and", "und", "et", "og", "och", "e", "y", "with", "of", "for", "de", "da", "di", "van", "von", "der",
+              "le", "la", "del", "dos", "das", "in", "at", "the", "staff", "writer", "correspondent", "reporter", "editor",
+              "dan", "dari", "bin", "binti", "al", "el", "ibn", "du", "des", "en", "i", "ja"}
+
+
+def looks_like_sentence(text: str) -> bool:
+    """"Situation serious, ready for all scenarios says EC" (ANSA's subtitle in <byline>) is no one's name."""
+    lower = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower() and w.lower() not in _NAME_GLUE]
+    return len(lower) >= 3
+
+
 def clean_byline(value: str | None) -> str | None:
     """The byline as the file states it, without the "By"/"Von"/"Par" word: "By Marwan Makdisi" → "Marwan Makdisi"."""
     text = clean(value)
-    if not text or is_signoff(text):
+    if not text or is_signoff(text) or looks_like_sentence(text):
         return None
     text = _BY_WORD.sub("", text).strip(" ,;")
     return text or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.language import canonical as detect_canonical
-from adapters.tm import lang_code
+from adapters.tmx import lang_code
 from adapters.wire.text import language_tag
 from glossary.entries import lang_code as glossary_lang
 from newsroom.languages import canonical, is_indonesian, primary_subtag

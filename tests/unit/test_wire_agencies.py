@@ -285,3 +285,27 @@ def test_ap_media_feed_items_and_pictures_without_captions() -> None:
     assert s.story_id == "AP-undated-abc1" and s.version == 0  # the item id, not the URL's query string
     assert paragraphs(s) == ["Harbour at dawn"] and s.pictures[0].renditions[0].href == "main.jpg"
     assert next(c.name for c in build_credits(s) if c.role is CreditRole.agency) == "AP"
+
+
+def test_belga_title_lead_and_body_components() -> None:
+    s = one("nml12-belga-style-roles.xml")
+    assert s.headline == "Brug over de Schelde maand dicht" and s.version == 4 and s.signal is Signal.update
+    assert paragraphs(s) == ["De brug gaat in juli dicht voor werken.", "Het verkeer wordt omgeleid via de ring."]
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"eca00075 3 i 510    dpa 1003\r\n\r\n/politics/\r\n   Berlin (dpa) - Talks went on.\r\n", "IPTC 7901"),
+    (b"Delivered-To: desk@example.org\r\nReceived: by 10.0.0.1\r\nSubject: story\r\n\r\nText", "e-mail"),
+])
+def test_transmissions_that_are_not_articles_are_refused(data: bytes, what: str) -> None:
+    with pytest.raises(WireError, match=what):
+        parse_wire(data, "in.txt")
+
+
+def test_a_subtitle_sent_in_the_byline_is_not_a_byline() -> None:
+    data = (b'<nitf><head><docdata><doc-id id-string="A1" regsrc="ANSA"/></docdata></head><body><body.head>'
+            b"<hedline><hl1>Gas cut by a third</hl1></hedline><byline><!-- Subtitle -->Situation serious, ready for"
+            b" all scenarios says EC</byline></body.head><body.content><p>ROME - Supplies fell.</p></body.content>"
+            b"</body></nitf>")
+    s = parse_wire(data, "a.xml")[0]
+    assert s.byline is None and paragraphs(s) == ["Supplies fell."]

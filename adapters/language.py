@@ -12,6 +12,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
 
 from adapters.errors import PermanentError
+from newsroom import languages
 
 SUPPORTED = ("en", "id")
 DIRECTION = {"en": "id", "id": "en"}
@@ -20,7 +21,8 @@ MIN_LETTERS = 40
 # Below this probability a detection does not override the feed's declared language.
 MIN_CONFIDENCE = 0.80
 # langdetect has no Malay profile, but other tags for the same language reach us from feeds.
-_ALIASES = {"ms": "id", "in": "id", "ind": "id", "msa": "id", "zlm": "id", "eng": "en"}
+# On top of newsroom.languages: langdetect calls much Indonesian copy Malay, and both read alike to a partner.
+_AS_INDONESIAN = {"ms": "id", "msa": "id", "zlm": "id"}
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters: their lengths add up to the letter count
 
@@ -72,10 +74,8 @@ _normal: dict[str, str] = {}  # langdetect's per-character normalization, memoiz
 
 def canonical(tag: str | None) -> str | None:
     """"en-GB" → "en", "id-ID"/"in"/"ms" → "id": one spelling per language."""
-    if not tag:
-        return None
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    return _ALIASES.get(primary, primary) or None
+    code = languages.canonical(tag)
+    return _AS_INDONESIAN.get(code, code) if code else None
 
 
 def _fast_guess(words: list[str]) -> str | None:

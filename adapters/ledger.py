@@ -1,9 +1,12 @@
-"""Delivery ledger: one row per partner x story x language x version, so nothing is sent twice or lost."""
+"""Delivery ledger: one row per partner x story x language x revision, the kill register and each
+partner's gap-free change feed, so nothing is sent twice, lost, or brought back after a kill."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import json
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -11,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -18,33 +22,58 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     Row,
+    RowMapping,
     String,
     Table,
     Text,
     UniqueConstraint,
     and_,
     delete,
+    func,
     insert,
-    or_,
+    inspect,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.errors import TransientError
 
 
 class DeliveryState(StrEnum):
+    """Every state a delivery can be in or end a call in (rows keep the first seven)."""
+
     pending = "pending"
     delivered = "delivered"
     failed = "failed"
-    superseded = "superseded"
-    revoked = "revoked"
-    held = "held"
+    superseded = "superseded"  # a newer revision is what partners hold
+    revoked = "revoked"  # killed: a tombstone replaced it
+    held = "held"  # embargo policy `hold`: nothing written yet
+    blocked = "blocked"  # a revision that arrived after a kill: recorded, refused until reinstated
+    unchanged = "unchanged"  # outcome only: the bucket already holds these bytes
+    skipped = "skipped"  # outcome only: nothing to do for this partner
+    busy = "busy"  # outcome only: another worker holds the claim
 
 
 RECLAIMABLE = (DeliveryState.failed, DeliveryState.held)
+BLOCKED_BY_KILL = "blocked by kill"
+
+
+@dataclass(frozen=True, order=True)
+class DeliveryKey:
+    """What one ledger row is about: partner x story x language x agency revision."""
+
+    partner: str
+    story_id: str
+    language: str
+    version: int
+
+    def where(self) -> ColumnElement[bool]:
+        return and_(deliveries.c.partner == self.partner, deliveries.c.story_id == self.story_id,
+                    deliveries.c.language == self.language, deliveries.c.version == self.version)
+
 
 metadata = MetaData()
 
@@ -62,6 +91,7 @@ deliveries = Table(
     Column("checksum", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("edition", Integer),  # Kawat's newest edition of this revision for this partner (None: none yet)
     UniqueConstraint("partner", "story_id", "language", "version", name="uq_kawat_delivery"),
 )
 
@@ -88,6 +118,35 @@ blobs = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# Each partner's change feed: numbers allocated here, gap-free, when a change is committed; the line is
+# kept so any process can (re)write the feed object with exactly these bytes.
+feed = Table(
+    "kawat_feed", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("partner", String(100), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("story_id", String(200), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("edition", Integer, nullable=False),
+    Column("key", String(1024), nullable=False),
+    Column("line", Text, nullable=False),
+    Column("written", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("partner", "seq", name="uq_kawat_feed_seq"),
+    UniqueConstraint("partner", "story_id", "language", "version", "edition", name="uq_kawat_feed_change"),
+)
+
+# Editorial kill register: a story killed stays killed until an editor reinstates it (both recorded).
+story_events = Table(
+    "kawat_story_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", String(200), nullable=False),
+    Column("action", String(20), nullable=False),  # kill | reinstate
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class DeliveryRow:
@@ -102,6 +161,11 @@ class DeliveryRow:
     checksum: str | None
     created_at: datetime
     updated_at: datetime
+    edition: int | None = None
+
+    @property
+    def ident(self) -> DeliveryKey:
+        return DeliveryKey(self.partner, self.story_id, self.language, self.version)
 
 
 @dataclass(frozen=True)
@@ -117,6 +181,32 @@ class ObjectRecord:
     sha256: str
     content_type: str
     meta: str = "{}"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One allocated feed number: the object key and the exact line it holds."""
+
+    partner: str
+    seq: int
+    story_id: str
+    language: str
+    version: int
+    edition: int
+    key: str
+    line: str
+    written: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """A kill or a reinstatement an editor (or the agency) made, with its reason."""
+
+    story_id: str
+    action: str
+    reason: str
+    at: datetime
 
 
 def _now() -> datetime:
@@ -135,101 +225,239 @@ class DeliveryLedger:
         self.lease = lease
         try:
             metadata.create_all(engine)
+            self._add_missing_columns()
         except SQLAlchemyError as exc:
             raise TransientError(f"ledger database unavailable: {exc}") from exc
 
+    def _add_missing_columns(self) -> None:
+        """A ledger made before editions existed gains the `edition` column (nullable: old rows have none)."""
+        have = {c["name"] for c in inspect(self.engine).get_columns(deliveries.name)}
+        if "edition" not in have:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {deliveries.name} ADD COLUMN edition INTEGER"))
+            except SQLAlchemyError:  # another process added it at the same moment
+                if "edition" not in {c["name"] for c in inspect(self.engine).get_columns(deliveries.name)}:
+                    raise
+
     # -- claims and state changes -------------------------------------------------------------
-    def claim(self, partner: str, story_id: str, language: str, version: int, *, force: bool = False) -> bool:
-        """Atomically take a delivery: exactly one concurrent caller gets True."""
+    def claim(self, key: DeliveryKey, *, force: bool = False, checksum: str | None = None,
+              from_states: Iterable[DeliveryState] = ()) -> bool:
+        """Atomically take a delivery: exactly one concurrent caller gets True.
+
+        A new row is created pending; an existing one is taken from failed/held, from a stale pending
+        lease, from delivered/superseded when `force`, and from any of `from_states` (e.g. a changed
+        delivered row, or a blocked one after a reinstatement).
+        """
         now = _now()
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(deliveries).values(
-                    partner=partner, story_id=story_id, language=language, version=version,
-                    state=DeliveryState.pending, attempts=1, created_at=now, updated_at=now,
+                    partner=key.partner, story_id=key.story_id, language=key.language, version=key.version,
+                    state=DeliveryState.pending, attempts=1, checksum=checksum, created_at=now, updated_at=now,
                 ))
             return True
         except IntegrityError:
             pass
-        # The row exists: take it over only from a reclaimable state (or a stale pending lease).
-        states = [s.value for s in RECLAIMABLE]
+        states = {s.value for s in RECLAIMABLE} | {DeliveryState(s).value for s in from_states}
         if force:
-            states += [DeliveryState.delivered.value, DeliveryState.superseded.value]
-        cond: ColumnElement[bool] = deliveries.c.state.in_(states)
+            states |= {DeliveryState.delivered.value, DeliveryState.superseded.value}
+        cond: ColumnElement[bool] = deliveries.c.state.in_(sorted(states))
         cond = cond | and_(deliveries.c.state == DeliveryState.pending, deliveries.c.updated_at < now - self.lease)
+        values: dict[str, object] = {"state": DeliveryState.pending, "attempts": deliveries.c.attempts + 1,
+                                     "updated_at": now}
         with self.engine.begin() as conn:
-            res = conn.execute(
-                update(deliveries)
-                .where(self._row(partner, story_id, language, version), cond)
-                .values(state=DeliveryState.pending, attempts=deliveries.c.attempts + 1, updated_at=now)
-            )
-            return res.rowcount == 1
-
-    def reclaim_changed(self, partner: str, story_id: str, language: str, version: int, checksum: str) -> bool:
-        """Take a delivered row whose rendered bytes changed (same version re-rendered); one winner."""
-        with self.engine.begin() as conn:
-            res = conn.execute(
-                update(deliveries)
-                .where(self._row(partner, story_id, language, version),
-                       deliveries.c.state == DeliveryState.delivered, deliveries.c.checksum != checksum)
-                .values(state=DeliveryState.pending, attempts=deliveries.c.attempts + 1, updated_at=_now())
-            )
+            res = conn.execute(update(deliveries).where(key.where(), cond).values(**values))
             return res.rowcount == 1
 
     def mark_delivered(
-        self, partner: str, story_id: str, language: str, version: int, *, key: str, checksum: str,
+        self, key: DeliveryKey, *, edition: int, obj_key: str, checksum: str,
         state: DeliveryState = DeliveryState.delivered,
     ) -> None:
-        """Record success; older delivered versions of the same story become superseded."""
+        """Record success; older delivered revisions of the same story become superseded."""
         now = _now()
         with self.engine.begin() as conn:
             conn.execute(
-                update(deliveries).where(self._row(partner, story_id, language, version))
-                .values(state=state, key=key, checksum=checksum, last_error=None, updated_at=now)
+                update(deliveries).where(key.where())
+                .values(state=state, key=obj_key, checksum=checksum, edition=edition, last_error=None, updated_at=now)
             )
             if state == DeliveryState.delivered:
                 conn.execute(
                     update(deliveries)
-                    .where(deliveries.c.partner == partner, deliveries.c.story_id == story_id,
-                           deliveries.c.language == language, deliveries.c.version < version,
+                    .where(deliveries.c.partner == key.partner, deliveries.c.story_id == key.story_id,
+                           deliveries.c.language == key.language, deliveries.c.version < key.version,
                            deliveries.c.state.in_([DeliveryState.delivered, DeliveryState.held,
-                                                   DeliveryState.failed, DeliveryState.pending]))
+                                                   DeliveryState.failed, DeliveryState.pending,
+                                                   DeliveryState.blocked]))
                     .values(state=DeliveryState.superseded, updated_at=now)
                 )
 
-    def mark_failed(self, partner: str, story_id: str, language: str, version: int, error: str) -> None:
+    def mark_failed(self, key: DeliveryKey, error: str) -> None:
         """Also for deliveries that failed before any claim (bad credentials): resend-failed must see them."""
-        self._ensure(partner, story_id, language, version, DeliveryState.failed)
-        self._set(partner, story_id, language, version, DeliveryState.failed, last_error=error[:2000])
+        self._ensure(key, DeliveryState.failed)
+        self._set(key, DeliveryState.failed, last_error=error[:2000])
 
-    def mark_held(self, partner: str, story_id: str, language: str, version: int, *, checksum: str) -> None:
+    def mark_held(self, key: DeliveryKey, *, checksum: str) -> None:
         """Embargo hold: the row exists (visible in `kawat deliveries`) but nothing was written."""
-        self._ensure(partner, story_id, language, version, DeliveryState.held)
-        self._set(partner, story_id, language, version, DeliveryState.held, checksum=checksum,
+        self._ensure(key, DeliveryState.held)
+        self._set(key, DeliveryState.held, checksum=checksum,
                   only_from=(DeliveryState.held, DeliveryState.pending, DeliveryState.failed))
 
-    def revoke(self, partner: str, story_id: str, language: str, version: int, *, key: str | None,
-               checksum: str | None, reason: str) -> int:
-        """A kill: every row of the story becomes revoked, plus a row for the kill version itself."""
-        now = _now()
-        self._ensure(partner, story_id, language, version, DeliveryState.revoked)
+    def mark_blocked(self, key: DeliveryKey, *, reason: str) -> None:
+        """A revision that arrived after a kill: recorded and refused, with why."""
+        self._ensure(key, DeliveryState.blocked)
+        self._set(key, DeliveryState.blocked, last_error=reason[:2000],
+                  only_from=(DeliveryState.blocked, DeliveryState.pending, DeliveryState.failed,
+                             DeliveryState.held, DeliveryState.superseded))
+
+    def mark_superseded(self, key: DeliveryKey, *, reason: str) -> None:
+        """A late older revision: recorded, never published (partners hold a newer one)."""
+        self._ensure(key, DeliveryState.superseded)
+        self._set(key, DeliveryState.superseded, last_error=reason[:2000],
+                  only_from=(DeliveryState.superseded, DeliveryState.pending, DeliveryState.failed,
+                             DeliveryState.held, DeliveryState.blocked))
+
+    def set_edition(self, key: DeliveryKey, edition: int, checksum: str) -> None:
+        """Remember the edition a claimed delivery is writing, so a retry resumes that very edition."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(deliveries).where(self._row(partner, story_id, language, version))
-                .values(key=key, checksum=checksum, last_error=reason[:2000], updated_at=now)
-            )
+            conn.execute(update(deliveries).where(key.where()).values(edition=edition, checksum=checksum,
+                                                                     updated_at=_now()))
+
+    def revoke(self, key: DeliveryKey, *, edition: int | None, obj_key: str | None, checksum: str | None,
+               reason: str) -> int:
+        """A kill: every row of the story becomes revoked; the killed revision's row holds the tombstone."""
+        now = _now()
+        self._ensure(key, DeliveryState.revoked)
+        with self.engine.begin() as conn:
+            values: dict[str, object] = {"key": obj_key, "checksum": checksum, "last_error": reason[:2000],
+                                         "updated_at": now}
+            if edition is not None:
+                values["edition"] = edition
+            conn.execute(update(deliveries).where(key.where()).values(**values))
             res = conn.execute(
                 update(deliveries)
-                .where(deliveries.c.partner == partner, deliveries.c.story_id == story_id,
-                       deliveries.c.language == language)
+                .where(deliveries.c.partner == key.partner, deliveries.c.story_id == key.story_id,
+                       deliveries.c.language == key.language)
                 .values(state=DeliveryState.revoked, updated_at=now)
             )
             return res.rowcount
 
-    # -- queries ------------------------------------------------------------------------------
-    def get(self, partner: str, story_id: str, language: str, version: int) -> DeliveryRow | None:
+    # -- the kill register --------------------------------------------------------------------
+    def story_events(self, story_id: str) -> list[StoryEvent]:
         with self.engine.connect() as conn:
-            row = conn.execute(select(deliveries).where(self._row(partner, story_id, language, version))).first()
+            rows = conn.execute(select(story_events).where(story_events.c.story_id == story_id)
+                                .order_by(story_events.c.id)).mappings().all()
+        return [StoryEvent(r["story_id"], r["action"], r["reason"], _aware(r["at"])) for r in rows]
+
+    def active_kill(self, story_id: str) -> StoryEvent | None:
+        """The kill in force for a story (None if never killed, or reinstated since)."""
+        events = self.story_events(story_id)
+        return events[-1] if events and events[-1].action == "kill" else None
+
+    def record_kill(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
+        """Register a kill; a story already killed keeps its first kill (idempotent). True when new."""
+        return self._event(story_id, "kill", reason, at)
+
+    def reinstate(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
+        """Lift a kill (an editor's explicit decision, with a reason); a story not killed is left alone."""
+        return self._event(story_id, "reinstate", reason, at)
+
+    def _event(self, story_id: str, action: str, reason: str, at: datetime | None) -> tuple[StoryEvent, bool]:
+        if not reason.strip():
+            raise ValueError(f"a {action} needs a reason")
+        with self.engine.begin() as conn:
+            last = conn.execute(select(story_events).where(story_events.c.story_id == story_id)
+                                .order_by(story_events.c.id.desc()).limit(1)).mappings().first()
+            if action == "kill" and last is not None and last["action"] == "kill":
+                return StoryEvent(story_id, "kill", last["reason"], _aware(last["at"])), False
+            if action == "reinstate" and (last is None or last["action"] != "kill"):
+                raise ValueError(f"story {story_id!r} is not killed: nothing to reinstate")
+            when = at or _now()
+            conn.execute(insert(story_events).values(story_id=story_id, action=action, reason=reason[:2000], at=when))
+        return StoryEvent(story_id, action, reason[:2000], when), True
+
+    # -- the feed -----------------------------------------------------------------------------
+    def announce(self, partner: str, story_id: str, language: str, version: int, edition: int, *,
+                 make: Callable[[int, datetime], tuple[str, str]], at: datetime | None = None) -> FeedEntry:
+        """This change's feed entry: the one it already has, or the next number of the partner's feed.
+
+        `make(seq, at)` returns (object key, line); `at` is the commit time (the caller's clock). Numbers are allocated in one transaction with the
+        insert and guarded by a unique constraint, so concurrent workers (SQLite or PostgreSQL) never
+        share or skip one; a retried change gets its first entry back, never a second one.
+        """
+        for _ in range(50):
+            found = self._feed_entry(partner, story_id, language, version, edition)
+            if found is not None:
+                return found
+            now = at or _now()
+            try:
+                with self.engine.begin() as conn:
+                    top = conn.execute(select(func.max(feed.c.seq)).where(feed.c.partner == partner)).scalar()
+                    seq = int(top or 0) + 1
+                    obj_key, line = make(seq, now)
+                    conn.execute(insert(feed).values(
+                        partner=partner, seq=seq, story_id=story_id, language=language, version=version,
+                        edition=edition, key=obj_key, line=line, written=False, created_at=now))
+            except IntegrityError:
+                continue  # another worker took this number (or announced this change): look again
+            except OperationalError:  # SQLite: another process wrote since our read; read again
+                time.sleep(0.05)
+                continue
+            found = self._feed_entry(partner, story_id, language, version, edition)
+            if found is not None:
+                return found
+        raise TransientError(f"could not allocate a feed number for {partner}")
+
+    def _feed_entry(self, partner: str, story_id: str, language: str, version: int, edition: int) -> FeedEntry | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feed).where(
+                feed.c.partner == partner, feed.c.story_id == story_id, feed.c.language == language,
+                feed.c.version == version, feed.c.edition == edition)).mappings().first()
+        return self._to_entry(row) if row else None
+
+    def feed_entries(self, partner: str, *, unwritten: bool = False, upto: int | None = None) -> list[FeedEntry]:
+        q = select(feed).where(feed.c.partner == partner)
+        if unwritten:
+            q = q.where(feed.c.written.is_(False))
+        if upto is not None:
+            q = q.where(feed.c.seq <= upto)
+        with self.engine.connect() as conn:
+            return [self._to_entry(r) for r in conn.execute(q.order_by(feed.c.seq)).mappings().all()]
+
+    def renumber_after(self, partner: str, floor: int) -> int:
+        """The bucket already holds numbers up to `floor` this ledger does not know (a ledger restored from
+        an old backup): move every unwritten entry at or below it past them, in order. Returns how many moved."""
+        moved = 0
+        with self.engine.begin() as conn:
+            top = int(conn.execute(select(func.max(feed.c.seq)).where(feed.c.partner == partner)).scalar() or 0)
+            rows = conn.execute(select(feed).where(feed.c.partner == partner, feed.c.written.is_(False),
+                                                   feed.c.seq <= floor).order_by(feed.c.seq)).mappings().all()
+            nxt = max(top, floor) + 1
+            for r in rows:
+                line = json.loads(r["line"])
+                line["seq"] = nxt
+                new_key = r["key"].rsplit("/", 1)[0] + "/" + f"{nxt:0{len(r['key'].rsplit('/', 1)[1].split('.')[0])}d}.ndjson"
+                conn.execute(update(feed).where(feed.c.id == r["id"]).values(
+                    seq=nxt, key=new_key,
+                    line=json.dumps(line, ensure_ascii=False, separators=(",", ":"), sort_keys=True)))
+                nxt += 1
+                moved += 1
+        return moved
+
+    def mark_feed_written(self, partner: str, seq: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(feed).where(feed.c.partner == partner, feed.c.seq == seq).values(written=True))
+
+    @staticmethod
+    def _to_entry(r: RowMapping) -> FeedEntry:
+        return FeedEntry(partner=r["partner"], seq=r["seq"], story_id=r["story_id"], language=r["language"],
+                         version=r["version"], edition=r["edition"], key=r["key"], line=r["line"],
+                         written=bool(r["written"]), created_at=_aware(r["created_at"]))
+
+    # -- queries ------------------------------------------------------------------------------
+    def get(self, key: DeliveryKey) -> DeliveryRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(deliveries).where(key.where())).first()
         return self._to_row(row) if row else None
 
     def rows(
@@ -253,32 +481,14 @@ class DeliveryLedger:
         return self.rows(partner=partner, state=DeliveryState.failed)
 
     def latest_delivered(self, partner: str, story_id: str, language: str) -> DeliveryRow | None:
-        """The highest version partners hold for this story (None if never delivered)."""
+        """The highest revision partners hold for this story (None if never delivered)."""
         rows = [r for r in self.rows(partner=partner, story_id=story_id, language=language)
                 if r.state == DeliveryState.delivered]
         return rows[-1] if rows else None
 
-    def lookup(self, partner: str, story_id: str, language: str, version: int) -> tuple[bool, DeliveryRow | None]:
-        """`is_revoked` and `get` in one query: every delivery asks both before it starts."""
-        with self.engine.connect() as conn:
-            rows = [self._to_row(r) for r in conn.execute(select(deliveries).where(
-                deliveries.c.partner == partner, deliveries.c.story_id == story_id,
-                deliveries.c.language == language,
-                or_(deliveries.c.version == version,
-                    and_(deliveries.c.state == DeliveryState.revoked, deliveries.c.version >= version))))]
-        revoked = any(r.state == DeliveryState.revoked and r.version >= version for r in rows)
-        return revoked, next((r for r in rows if r.version == version), None)
-
-    def is_revoked(self, partner: str, story_id: str, language: str, version: int) -> bool:
-        """True when a kill at this version or later exists: a killed story never comes back."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(deliveries.c.id).where(
-                    deliveries.c.partner == partner, deliveries.c.story_id == story_id,
-                    deliveries.c.language == language, deliveries.c.state == DeliveryState.revoked,
-                    deliveries.c.version >= version)
-            ).first()
-        return row is not None
+    def story_rows(self, partner: str, story_id: str, language: str) -> list[DeliveryRow]:
+        """Every revision's row for one partner x story x language, oldest revision first."""
+        return self.rows(partner=partner, story_id=story_id, language=language)
 
     # -- objects and blobs (for reconcile) ----------------------------------------------------
     def record_objects(self, records: Iterable[ObjectRecord], contents: dict[str, bytes]) -> None:
@@ -324,24 +534,19 @@ class DeliveryLedger:
         return bytes(row[0]) if row else None
 
     # -- helpers ------------------------------------------------------------------------------
-    @staticmethod
-    def _row(partner: str, story_id: str, language: str, version: int) -> ColumnElement[bool]:
-        return and_(deliveries.c.partner == partner, deliveries.c.story_id == story_id,
-                    deliveries.c.language == language, deliveries.c.version == version)
-
-    def _ensure(self, partner: str, story_id: str, language: str, version: int, state: DeliveryState) -> None:
+    def _ensure(self, key: DeliveryKey, state: DeliveryState) -> None:
         now = _now()
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(deliveries).values(
-                    partner=partner, story_id=story_id, language=language, version=version,
+                    partner=key.partner, story_id=key.story_id, language=key.language, version=key.version,
                     state=state, attempts=0, created_at=now, updated_at=now))
         except IntegrityError:
             pass
 
-    def _set(self, partner: str, story_id: str, language: str, version: int, state: DeliveryState,
-             only_from: tuple[DeliveryState, ...] | None = None, **values: object) -> None:
-        q = update(deliveries).where(self._row(partner, story_id, language, version))
+    def _set(self, key: DeliveryKey, state: DeliveryState, only_from: tuple[DeliveryState, ...] | None = None,
+             **values: object) -> None:
+        q = update(deliveries).where(key.where())
         if only_from:
             q = q.where(deliveries.c.state.in_([s.value for s in only_from]))
         with self.engine.begin() as conn:
@@ -354,4 +559,5 @@ class DeliveryLedger:
             partner=m["partner"], story_id=m["story_id"], language=m["language"], version=m["version"],
             state=DeliveryState(m["state"]), attempts=m["attempts"], last_error=m["last_error"], key=m["key"],
             checksum=m["checksum"], created_at=_aware(m["created_at"]), updated_at=_aware(m["updated_at"]),
+            edition=m.get("edition"),
         )

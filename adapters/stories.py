@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -159,6 +159,24 @@ def _ts(dt: datetime | None) -> float | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
+
+
+class StoryRepository(Protocol):
+    """The port: every revision of every story, the files already ingested, and embargo holds."""
+
+    def seen_file(self, digest: str) -> list[tuple[str, int]] | None: ...
+    def remember_file(self, digest: str, stories: list[tuple[str, int]]) -> None: ...
+    def record(self, story: Story, *, source: str | None = None) -> RecordOutcome: ...
+    def conflicts(self, limit: int = 200) -> list[Conflict]: ...
+    def folder_date(self, story_id: str) -> datetime | None: ...
+    def held(self) -> list[Held]: ...
+    def get(self, story_id: str, version: int | None = None) -> Story | None: ...
+    def versions(self, story_id: str) -> list[int]: ...
+    def latest_versions(self) -> dict[str, int]: ...
+    def mark_held(self, story_id: str, version: int) -> None: ...
+    def mark_released(self, story_id: str, version: int) -> None: ...
+    def held_embargoes(self, now: datetime) -> list[Story]: ...
+    def list_ids(self, limit: int = 100) -> list[str]: ...
 
 
 class StoryStore:
@@ -364,3 +382,102 @@ class StoryStore:
                                                           stories_table.c.story_id).limit(limit))
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(q)]
+
+
+@dataclass
+class _Held:
+    story: Story
+    held: bool = False
+    released: bool = False
+    recorded: int = 0
+
+
+class MemoryStoryStore:
+    """Fake for unit tests: StoryStore's outcomes (new, update, duplicate, stale, conflict) over dicts."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, int], _Held] = {}
+        self._files: dict[str, list[tuple[str, int]]] = {}
+        self._folders: dict[str, datetime] = {}
+        self._conflicts: list[Conflict] = []
+        self._tick = 0
+
+    def seen_file(self, digest: str) -> list[tuple[str, int]] | None:
+        found = self._files.get(digest)
+        return list(found) if found is not None else None
+
+    def remember_file(self, digest: str, stories: list[tuple[str, int]]) -> None:
+        self._files.setdefault(digest, list(stories))
+
+    def record(self, story: Story, *, source: str | None = None) -> RecordOutcome:
+        sid, version, digest = story.story_id, story.version, story.content_hash
+        known = self.versions(sid)
+        latest = known[-1] if known else None
+        stored = self._rows.get((sid, version))
+        self._tick += 1
+        if stored is not None:
+            if stored.story.content_hash == digest:
+                return RecordOutcome("duplicate", sid, version, latest)
+            if _pictures_only(stored.story, story):  # the same copy, now with its pictures: completed in place
+                stored.story, stored.recorded = story, self._tick
+                return RecordOutcome("update", sid, version, latest)
+            outcome = RecordOutcome("conflict", sid, version, latest, stored_hash=stored.story.content_hash,
+                                    offered_hash=digest)
+            if not any(c.story_id == sid and c.version == version and c.offered_hash == digest
+                       for c in self._conflicts):
+                self._conflicts.append(Conflict(sid, version, stored.story.content_hash, digest, source,
+                                                datetime.now(UTC)))
+            return outcome
+        if latest is None:
+            self._folders.setdefault(sid, story_date(story) or datetime.now(UTC))
+        self._rows[(sid, version)] = _Held(story, recorded=self._tick)
+        if latest is not None and version < latest:
+            return RecordOutcome("stale", sid, version, latest)  # kept as history, never delivered
+        return RecordOutcome("new" if latest is None else "update", sid, version, latest)
+
+    def conflicts(self, limit: int = 200) -> list[Conflict]:
+        return list(reversed(self._conflicts))[:limit]
+
+    def folder_date(self, story_id: str) -> datetime | None:
+        return self._folders.get(story_id)
+
+    def held(self) -> list[Held]:
+        rows = [(k, r) for k, r in self._rows.items() if r.held and not r.released]
+        rows.sort(key=lambda kr: (_ts(kr[1].story.embargoed) or 0.0, kr[0]))
+        return [Held(sid, v, r.story.embargoed, datetime.now(UTC)) for (sid, v), r in rows]
+
+    def get(self, story_id: str, version: int | None = None) -> Story | None:
+        known = self.versions(story_id)
+        if version is None:
+            version = known[-1] if known else None
+        row = self._rows.get((story_id, version)) if version is not None else None
+        return row.story if row else None
+
+    def versions(self, story_id: str) -> list[int]:
+        return sorted(v for sid, v in self._rows if sid == story_id)
+
+    def latest_versions(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for sid, v in self._rows:
+            out[sid] = max(v, out.get(sid, v))
+        return out
+
+    def mark_held(self, story_id: str, version: int) -> None:
+        if (row := self._rows.get((story_id, version))) is not None:
+            row.held, row.released = True, False
+
+    def mark_released(self, story_id: str, version: int) -> None:
+        if (row := self._rows.get((story_id, version))) is not None:
+            row.released = True
+
+    def held_embargoes(self, now: datetime) -> list[Story]:
+        cutoff = _ts(now) or 0.0
+        due = [r.story for r in self._rows.values() if r.held and not r.released
+               and (_ts(r.story.embargoed) or cutoff + 1) <= cutoff]
+        return sorted(due, key=lambda s: (_ts(s.embargoed) or 0.0, s.story_id, s.version))
+
+    def list_ids(self, limit: int = 100) -> list[str]:
+        last: dict[str, int] = {}
+        for (sid, _v), row in self._rows.items():
+            last[sid] = max(row.recorded, last.get(sid, 0))
+        return sorted(last, key=lambda sid: (-last[sid], sid))[:limit]

@@ -1,18 +1,17 @@
-"""Translation memory: segments already translated are never paid for twice; human edits win."""
+"""Translation memory: segments already translated are never paid for twice; human edits win.
+
+The port and its two stores; exchanging the memory as TMX 1.4 is `adapters/tmx.py`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 from sqlalchemy import (
     Column,
     DateTime,
@@ -32,11 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db import upsert_dialect
-from adapters.errors import PermanentError
 
 HUMAN = "human"
 MACHINE = "machine"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def normalize(text: str) -> str:
@@ -49,12 +46,15 @@ def segment_key(text: str) -> str:
     return hashlib.sha256(normalize(text).encode()).hexdigest()
 
 
-def lang_code(tag: str | None) -> str | None:
-    """"en-US" → "en", "id-ID"/"in" → "id": TMX files spell languages many ways."""
-    if not tag:
-        return None
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    return {"in": "id", "ind": "id", "eng": "en"}.get(primary, primary) or None
+class Entry(NamedTuple):
+    """One stored pair as exchanged with other tools."""
+
+    source_lang: str
+    target_lang: str
+    source_text: str
+    target_text: str
+    engine: str
+    origin: str
 
 
 class TranslationMemory(Protocol):
@@ -77,74 +77,10 @@ class TranslationMemory(Protocol):
     ) -> None:
         ...
 
-    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+    def entries(self, source: str | None = None, target: str | None = None) -> list[Entry]:
+        """Every stored pair (optionally one direction), oldest first: what a TMX export writes."""
         ...
 
-    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
-        ...
-
-
-# --------------------------------------------------------------------------------------------
-# TMX 1.4 reading and writing (shared by both stores)
-
-def _write_tmx(path: Path, rows: Sequence[tuple[str, str, str, str, str, str]]) -> int:
-    """rows: (source_lang, target_lang, source_text, target_text, engine, origin)."""
-    root = ET.Element("tmx", version="1.4")
-    srclangs = {r[0] for r in rows}
-    ET.SubElement(
-        root,
-        "header",
-        creationtool="Kawat",
-        creationtoolversion="0.1",
-        segtype="paragraph",
-        datatype="plaintext",
-        adminlang="en",
-        srclang=srclangs.pop() if len(srclangs) == 1 else "*all*",
-        attrib={"o-tmf": "kawat"},
-    )
-    body = ET.SubElement(root, "body")
-    for src_lang, tgt_lang, src, tgt, engine, origin in rows:
-        tu = ET.SubElement(body, "tu", srclang=src_lang)
-        ET.SubElement(tu, "prop", type="x-origin").text = origin
-        ET.SubElement(tu, "prop", type="x-engine").text = engine
-        for lang, text in ((src_lang, src), (tgt_lang, tgt)):
-            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = text
-    ET.indent(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-    return len(rows)
-
-
-def _read_tmx(path: Path) -> list[tuple[str, str, str, str]]:
-    """(source_lang, target_lang, source_text, target_text) for every usable pair in a TMX file."""
-    try:
-        root = SafeET.parse(str(path)).getroot()
-    except (ET.ParseError, DefusedXmlException) as exc:
-        raise PermanentError(f"{path}: not a usable TMX file ({exc})") from exc
-    if root.tag != "tmx":
-        raise PermanentError(f"{path}: root element is <{root.tag}>, not <tmx>")
-    header = root.find("header")
-    header_src = lang_code(header.get("srclang")) if header is not None else None
-    out: list[tuple[str, str, str, str]] = []
-    for tu in root.iter("tu"):
-        segs: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            lang = lang_code(tuv.get(_XML_LANG) or tuv.get("lang"))
-            seg = tuv.find("seg")
-            if lang and seg is not None:
-                text = "".join(seg.itertext()).strip()
-                if text:
-                    segs.setdefault(lang, text)
-        src = lang_code(tu.get("srclang")) or header_src
-        if src in segs:
-            out.extend((src, lang, segs[src], text) for lang, text in segs.items() if lang != src)
-        else:  # "*all*": every direction is a valid pair
-            out.extend((a, b, segs[a], segs[b]) for a in segs for b in segs if a != b)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 
 _IDENTITY = ("key", "source_lang", "target_lang", "engine", "glossary_version", "origin")
 
@@ -260,7 +196,7 @@ class SqlTranslationMemory:
                 except IntegrityError:
                     continue
 
-    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+    def entries(self, source: str | None = None, target: str | None = None) -> list[Entry]:
         t = self.table
         stmt = select(t.c.source_lang, t.c.target_lang, t.c.source_text, t.c.target_text, t.c.engine, t.c.origin)
         if source:
@@ -268,14 +204,7 @@ class SqlTranslationMemory:
         if target:
             stmt = stmt.where(t.c.target_lang == target)
         with self.engine.connect() as conn:
-            rows = [tuple(r) for r in conn.execute(stmt.order_by(t.c.id))]
-        return _write_tmx(path, rows)
-
-    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
-        pairs = _read_tmx(path)
-        for src_lang, tgt_lang, src, tgt in pairs:
-            self.store([(src, tgt)], src_lang, tgt_lang, "tmx", None, origin=origin)
-        return len(pairs)
+            return [Entry(*r) for r in conn.execute(stmt.order_by(t.c.id))]
 
 
 def _aware(value: datetime) -> datetime:
@@ -323,17 +252,10 @@ class MemoryTranslationMemory:
                     key = (segment_key(src), source, target, engine, glossary_version or "", origin)
                 self._rows[key] = (normalize(src), tgt)
 
-    def export_tmx(self, path: Path, source: str | None = None, target: str | None = None) -> int:
+    def entries(self, source: str | None = None, target: str | None = None) -> list[Entry]:
         with self._lock:
-            rows = [
-                (sl, tl, src, tgt, eng, origin)
+            return [
+                Entry(sl, tl, src, tgt, eng, origin)
                 for (_, sl, tl, eng, _, origin), (src, tgt) in self._rows.items()
                 if (source is None or sl == source) and (target is None or tl == target)
             ]
-        return _write_tmx(path, rows)
-
-    def import_tmx(self, path: Path, origin: str = HUMAN) -> int:
-        pairs = _read_tmx(path)
-        for src_lang, tgt_lang, src, tgt in pairs:
-            self.store([(src, tgt)], src_lang, tgt_lang, "tmx", None, origin=origin)
-        return len(pairs)

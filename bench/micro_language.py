@@ -14,7 +14,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from adapters.language import _WORD, _fast_guess, canonical, detect_language
 from bench.stories import paragraphs_for
 
-SAMPLE = 1200  # flows.steps.LANGUAGE_SAMPLE: what route() and check_output() see
+SAMPLE = 1200  # services.ingest.LANGUAGE_SAMPLE: what route() and check_output() see
 SEED_ID = Path("/work/shared/examples/seed-article-id.txt")
 
 _ID_ACTORS = ["Pemerintah", "Pemerintah daerah", "Dewan Perwakilan Rakyat", "Kelompok petani", "Maskapai nasional",

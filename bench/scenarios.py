@@ -126,7 +126,9 @@ def b2_revision(store: env.Store, base: Path, o: Options) -> Result:
 
 def _plain_pass(workers: int) -> float:
     """The same steps the flow runs (ingest, localize, deliver), in a thread pool, without Prefect."""
-    from flows import steps
+    import services.deliver
+    import services.ingest
+    import services.localize
     from flows.bootstrap import get_container
 
     c = get_container()
@@ -135,13 +137,13 @@ def _plain_pass(workers: int) -> float:
     for cfg in c.settings.sources:
         source = c.source(cfg.name)
         for item in source.poll(None):
-            res = steps.ingest_file(c, source, item)
+            res = services.ingest.ingest_file(c, source, item)
             changed += [sid for sid, _v, kind in res.stories if kind in ("new", "update")]
-    steps.release_embargoes(c)
+    services.ingest.release_embargoes(c)
 
     def one(sid: str) -> int:
-        steps.localize(c, sid)
-        return sum(1 for d in steps.deliver(c, sid, run_id="plain") if d.state == "delivered")
+        services.localize.localize(c, sid)
+        return sum(1 for d in services.deliver.deliver(c, sid, run_id="plain") if d.state == "delivered")
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         delivered = sum(pool.map(one, changed))

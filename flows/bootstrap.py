@@ -1,31 +1,37 @@
-"""The composition root: every adapter is built here from Settings, and nowhere else."""
+"""The composition root: every adapter is built here from Settings, and nowhere else.
+
+`bootstrap(settings, stories=…, clock=…)` takes keyword overrides, so tests swap in fakes without patching.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 
-from adapters.articles import SqlArticleStore
+from adapters.articles import ArticleRepository, SqlArticleStore
 from adapters.db import make_engine
 from adapters.errors import ConfigError
 from adapters.ledger import DeliveryLedger
-from adapters.media import FileMediaStore
+from adapters.media import FileMediaStore, MediaStore
 from adapters.sources.base import WireSource
 from adapters.storage.client import SecretLookup, make_s3_client, resolve_credentials
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import PartnerStore, S3PartnerStore
-from adapters.stories import StoryStore
-from adapters.tm import SqlTranslationMemory
+from adapters.stories import StoryRepository, StoryStore
+from adapters.tm import SqlTranslationMemory, TranslationMemory
 from adapters.translate import build_translator
 from adapters.translate.service import TranslationService
-from adapters.worklog import SqlWorkLog
+from adapters.worklog import SqlWorkLog, WorkLog
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
 from glossary import Glossary, load_glossary
+from services.ports import Clock, utc_now
 
 KNOWN_ENGINES = ("google", "mymemory", "libre", "microsoft", "deepl", "dry-run")
 
@@ -73,16 +79,18 @@ class Container:
 
     settings: Settings
     db: Engine
-    stories: StoryStore
-    articles: SqlArticleStore
-    tm: SqlTranslationMemory
+    stories: StoryRepository
+    articles: ArticleRepository
+    tm: TranslationMemory
     ledger: DeliveryLedger
-    media: FileMediaStore
-    work: SqlWorkLog
+    media: MediaStore
+    work: WorkLog
     glossary: Glossary
     translation: TranslationService
     publisher: Publisher
     secrets: SecretLookup = prefect_secret
+    clock: Clock = utc_now
+    on_progress: Callable[[str, str], None] | None = None  # a terminal's progress line, when one watches
     _stores: dict[str, PartnerStore] = field(default_factory=dict)
     _sources: dict[str, WireSource] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -121,36 +129,55 @@ class Container:
         return [first, *rest]
 
 
-def bootstrap(settings: Settings | None = None) -> Container:
-    """Build the whole object graph from settings (env + kawat.toml)."""
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    stories: StoryRepository | None = None,
+    articles: ArticleRepository | None = None,
+    tm: TranslationMemory | None = None,
+    ledger: DeliveryLedger | None = None,
+    media: MediaStore | None = None,
+    work: WorkLog | None = None,
+    glossary: Glossary | None = None,
+    translation: TranslationService | None = None,
+    stores: Mapping[str, PartnerStore] | None = None,
+    secrets: SecretLookup = prefect_secret,
+    clock: Clock = utc_now,
+    http: httpx.Client | None = None,
+) -> Container:
+    """Build the whole object graph from settings (env + kawat.toml); any keyword replaces one piece."""
     settings = settings or load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = make_engine(settings.db_url)
-    names = set(settings.engines) | {settings.engine, *settings.fallback_engines, "dry-run"}
-    engines = {}
-    limits = {}
-    for name in names:
-        cfg = engine_config(settings, name)
-        engines[name] = build_translator(name, cfg)
-        limits[name] = cfg
-    tm = SqlTranslationMemory(db)
-    # A crashed run's pending deliveries are retaken as soon as its claims are considered stale.
-    ledger = DeliveryLedger(db, lease=timedelta(seconds=settings.claim_stale_after))
-    glossary = load_glossary(settings.glossary_dir)
-    snapshot_glossary(glossary, settings.data_dir / "glossary")
+    if tm is None:
+        tm = SqlTranslationMemory(db)
+    if translation is None:
+        names = set(settings.engines) | {settings.engine, *settings.fallback_engines, "dry-run"}
+        configs = {name: engine_config(settings, name) for name in names}
+        engines = {name: build_translator(name, cfg, http=http) for name, cfg in configs.items()}
+        translation = TranslationService(engines, tm=tm, limits=configs)
+    if ledger is None:
+        # A crashed run's pending deliveries are retaken as soon as its claims are considered stale.
+        ledger = DeliveryLedger(db, lease=timedelta(seconds=settings.claim_stale_after))
+    if glossary is None:
+        glossary = load_glossary(settings.glossary_dir)
+        snapshot_glossary(glossary, settings.data_dir / "glossary")
     return Container(
         settings=settings,
         db=db,
-        stories=StoryStore(db),
-        articles=SqlArticleStore(db),
+        stories=stories if stories is not None else StoryStore(db),
+        articles=articles if articles is not None else SqlArticleStore(db),
         tm=tm,
         ledger=ledger,
-        media=FileMediaStore(settings.data_dir / "media"),
-        work=SqlWorkLog(db),
+        media=media if media is not None else FileMediaStore(settings.data_dir / "media"),
+        work=work if work is not None else SqlWorkLog(db),
         glossary=glossary,
-        translation=TranslationService(engines, tm=tm, limits=limits),
-        publisher=Publisher(ledger, attempts=settings.storage.retry_attempts,
+        translation=translation,
+        publisher=Publisher(ledger, clock=clock, attempts=settings.storage.retry_attempts,
                             wait_initial=settings.storage.retry_wait, wait_max=settings.storage.retry_wait_max),
+        secrets=secrets,
+        clock=clock,
+        _stores=dict(stores or {}),
     )
 
 
@@ -177,6 +204,12 @@ def get_container() -> Container:
     with _current_lock:
         if _current is None:
             _current = bootstrap()
+        return _current
+
+
+def current_container() -> Container | None:
+    """The installed container, without building one (progress reports must not bootstrap a process)."""
+    with _current_lock:
         return _current
 
 

@@ -33,7 +33,7 @@ def flow_names() -> list[str]:
     return sorted({spec.flow.name for spec in SPECS})
 
 
-def automations(block_id: Any, review_minutes: int, pool: str) -> list[Any]:
+def automations(block_id: Any, review_minutes: float, pool: str) -> list[Any]:
     """The three alerts: a run that failed or crashed, a review paused too long, a pool without workers."""
     from prefect.events.actions import SendNotification
     from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
@@ -50,14 +50,14 @@ def automations(block_id: Any, review_minutes: int, pool: str) -> list[Any]:
     )
     paused = AutomationCore(
         name=f"{AUTOMATION_PREFIX}review waiting",
-        description=f"A held article has waited more than {review_minutes} minutes for an editor's review.",
+        description=f"A held article has waited more than {review_minutes:g} minutes for an editor's review.",
         trigger=EventTrigger(
             match={"prefect.resource.id": "prefect.flow-run.*"},
             match_related={"prefect.resource.role": "flow", "prefect.resource.name": list(REVIEW_FLOWS)},
             after={"prefect.flow-run.Paused"}, expect=set(RESUMED_OR_OVER), for_each={"prefect.resource.id"},
             posture=Posture.Proactive, threshold=1, within=review_minutes * 60),
         actions=[SendNotification(block_document_id=block_id, subject="Kawat: review waiting: {{ flow_run.name }}",
-                                  body=PAUSED_BODY.replace("{minutes}", str(review_minutes)))],
+                                  body=PAUSED_BODY.replace("{minutes}", f"{review_minutes:g}"))],
     )
     lost = AutomationCore(
         name=f"{AUTOMATION_PREFIX}worker lost",

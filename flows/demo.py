@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "wire"
+TM_SAMPLES = REPO / "samples" / "tm"  # human translations of the sample stories (TMX)
 console = Console()
 
 DEMO_PARTNERS: list[dict[str, Any]] = [
@@ -80,7 +81,8 @@ def run_demo(keep: bool = False) -> int:
         engine = "google"
         if not google_reachable():
             console.print("[yellow]Google Translate cannot be reached from this machine: the demo continues "
-                          "with the dry-run engine (text is marked, NOT translated; ninjs ednote says so).[/yellow]")
+                          "with human translations from the translation memory (samples/tm/) and the dry-run "
+                          "engine for any text outside it (marked, NOT translated; ninjs ednote says so).[/yellow]")
             engine = "dry-run"
         config = data_dir / "kawat.toml"
         config.write_text(_toml(data_dir, server.endpoint_url, engine))
@@ -90,6 +92,12 @@ def run_demo(keep: bool = False) -> int:
         settings = load_settings(config)
         report = provision(settings.partners, admin, seaweed=server, writer=writer,
                            out_dir=data_dir / "aws-policies")
+        from adapters.tmx import import_tmx
+        from flows.terminal import container
+
+        memory = container(config).tm
+        units = sum(import_tmx(memory, tmx) for tmx in sorted(TM_SAMPLES.glob("*.tmx")))
+        console.print(f"Translation memory: {units} human translations of the sample stories (samples/tm/)")
         result = run_syndicate(None, engine, config)
         console.print(summary_table(result["rows"]))
         show_partner_buckets(server, report)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import yaml  # type: ignore[import-untyped]
 from prefect import Flow, serve
 
-from flows.editorial import KILL_REASON_MIN, STORY_EXAMPLE, deliver, kill, localize, rerun, resend_failed
+from flows.editorial import KILL_REASON_MIN, STORY_EXAMPLE, deliver, kill, localize, reinstate, rerun, resend_failed
 from flows.limits import ENGINE_RUN_LIMITS
 from flows.review import review
 from flows.syndicate import ingest, syndicate
@@ -64,6 +64,9 @@ SPECS: tuple[Spec, ...] = (
     Spec(kill, "kill-story",
          "Withdraw one story from every partner now: a tombstone with the reason and a feed line each. "
          "Needs a reason and the story id typed again in `confirm`."),
+    Spec(reinstate, "reinstate-story",
+         "Lift a kill: an editor's explicit decision with a reason (kept in the ledger); the story's current "
+         "revision goes out again as a new edition. Until then later agency revisions are blocked."),
     Spec(review, "review-article",
          "Open a held article for review: the run pauses until an editor approves, rejects or corrects it."),
     Spec(resend_failed, "resend-failed-hourly",

@@ -8,11 +8,12 @@ from typing import Any, Literal
 from prefect import flow, get_run_logger
 from pydantic import Field
 
-from flows import outcome, report, steps
+from flows import outcome, report
 from flows.bootstrap import get_container
 from flows.limits import engine_slot
 from flows.runs import named, rows_touched, tag_flow_run, timed, touched
-from flows.tasks import deliver_task, kill_task, localize_task
+from flows.tasks import deliver_task, kill_task, localize_task, reinstate_task
+from services.localize import get_story
 
 StoryId = str
 Lang = Literal["en", "id"]
@@ -32,7 +33,7 @@ STORY_TO_KILL = story_field("Story id to withdraw from every partner")
 
 def _known_story(story_id: str) -> None:
     """Fail fast with a clear message before any work is scheduled."""
-    steps.get_story(get_container(), story_id)
+    get_story(get_container(), story_id)
 
 
 def _known_partners(partners: list[str]) -> None:
@@ -149,6 +150,27 @@ def kill(
     rows = kill_task(story_id, why, run_id)
     merged = report.merge_rows([], rows)
     report.publish(merged, key="kill-report", description=f"kill {story_id}: {why} (Kawat run {run_id})")
+    return outcome.finish(rows, merged)
+
+
+@flow(name="reinstate", validate_parameters=True, flow_run_name=named("reinstate", ("story_id", "")))
+@outcome.guarded("reinstate-report")
+def reinstate(
+    story_id: StoryId = STORY,
+    reason: str = Field(..., min_length=KILL_REASON_MIN,
+                        description="Why the kill is lifted (at least 3 characters; kept in the ledger)"),
+) -> Any:
+    """Lift a kill explicitly: recorded with its reason, then the story's current revision goes out as a new edition."""
+    why = " ".join((reason or "").split())
+    if len(why) < KILL_REASON_MIN:
+        raise outcome.Refused(f"reinstate refused: the reason must say why in at least {KILL_REASON_MIN} characters")
+    _known_story(story_id)
+    c = get_container()
+    tag_flow_run(touched(stories=[story_id], partners=[p.id for p in c.settings.partners]))
+    run_id = uuid.uuid4().hex[:12]
+    rows = reinstate_task(story_id, why, run_id)
+    merged = report.merge_rows([], rows)
+    report.publish(merged, key="reinstate-report", description=f"reinstate {story_id}: {why} (Kawat run {run_id})")
     return outcome.finish(rows, merged)
 
 

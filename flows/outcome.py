@@ -79,6 +79,8 @@ def summary(rows: Iterable[dict[str, Any]]) -> tuple[str, int, int, int]:
         parts.append(f"{_plural(quarantined, 'file')} quarantined")
     if states["busy"]:
         parts.append(f"{states['busy']} busy in another run")
+    if states["blocked"]:
+        parts.append(f"{states['blocked']} blocked by kill (an editor's reinstate publishes them)")
     message = "; ".join(parts)
     if len(message) > MAX_MESSAGE:
         message = message[: MAX_MESSAGE - 1] + "…"

@@ -10,11 +10,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.input import RunInput
 from pydantic import Field, create_model
 
-from flows import outcome, steps
+from flows import outcome
 from flows.bootstrap import get_container
 from flows.runs import named, tag_flow_run, touched
 from newsroom.model import LocalizedArticle, ReviewState, Story
-from newsroom.review import answer_problems, apply_decision, corrections, held_because, review_page
+from newsroom.review import answer_problems, held_because, review_page
+from services import review as reviewing
+from services.localize import get_story
 
 MAX_ASKS = 5  # an editor who keeps sending unusable answers gets five chances, then the article stays held
 
@@ -59,31 +61,24 @@ def pause_description(story: Story, article: LocalizedArticle, error: str | None
 
 
 def decide(story_id: str, language: str, answer: ReviewDecision) -> str:
-    """Apply the editor's answer: store the article, teach the TM, deliver when approved."""
-    c = get_container()
-    story = steps.get_story(c, story_id)
-    article = c.articles.get(story_id, language, story.version)
-    if article is None:
-        raise outcome.Refused(f"no {language} article for {story_id} v{story.version}")
-    decided = apply_decision(
-        article, approve=answer.decision == "approve", headline=answer.headline,
-        paragraph_index=answer.paragraph_index, paragraph_text=answer.paragraph_text,
-    )
-    c.articles.save(decided)
-    pairs = corrections(article, decided, story)
-    if pairs:
-        c.tm.store(pairs, story.language, language, engine="human",
-                   glossary_version=article.provenance.glossary_version, origin="human")
-    if decided.review == ReviewState.ok:
-        records = steps.deliver(c, story_id, force=False, run_id="review")
-        if steps.requeue_retryable(c.work, story_id, story.version, records):
+    """Apply the editor's answer (services.review.decide), then say on the review page what became of it."""
+    try:
+        done = reviewing.decide(
+            get_container(), story_id, language, approve=answer.decision == "approve", headline=answer.headline,
+            paragraph_index=answer.paragraph_index, paragraph_text=answer.paragraph_text,
+        )
+    except reviewing.MissingArticle as exc:
+        raise outcome.Refused(str(exc)) from exc
+    if done.state == "approved":
+        if done.requeued:
             get_run_logger().warning("%s approved; a delivery failed transiently and is queued for the next run",
                                      story_id)
-        done = [f"{r.partner}: {r.state}" for r in records]
-        _publish(story, decided, "approved", note=f"Approved by the editor; deliveries: {', '.join(done) or 'none'}")
-        return "approved"
-    _publish(story, decided, "rejected", note="Rejected by the editor: it will not be delivered.")
-    return "rejected"
+        sent = [f"{r.partner}: {r.state}" for r in done.records]
+        _publish(done.story, done.article, "approved",
+                 note=f"Approved by the editor; deliveries: {', '.join(sent) or 'none'}")
+    else:
+        _publish(done.story, done.article, "rejected", note="Rejected by the editor: it will not be delivered.")
+    return done.state
 
 
 def _publish(story: Story, article: LocalizedArticle, decided: str | None = None, note: str | None = None) -> None:
@@ -96,7 +91,7 @@ def await_editor(story_id: str, language: str, timeout_minutes: int) -> str:
     """Publish the review artifact, pause this flow run for the editor's form, apply a valid answer."""
     c = get_container()
     logger = get_run_logger()
-    story = steps.get_story(c, story_id)
+    story = get_story(c, story_id)
     article = c.articles.get(story_id, language, story.version)
     if article is None or article.review != ReviewState.needs_review:
         return article.review.value if article else "missing"
@@ -127,7 +122,7 @@ def review(
     timeout_minutes: int = Field(24 * 60, ge=1, description="How long to wait for an editor, in minutes"),
 ) -> str:
     """Show the review artifact and wait for approve / reject / approve-with-correction."""
-    steps.get_story(get_container(), story_id)
+    get_story(get_container(), story_id)
     tag_flow_run(touched(stories=[story_id]))
     state = await_editor(story_id, language, timeout_minutes)
     get_run_logger().info("%s/%s: %s", story_id, language, state)

@@ -40,7 +40,7 @@ class AlertsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     notify: str | None = None
-    review_paused_minutes: int = Field(60, ge=1)
+    review_paused_minutes: float = Field(60, ge=0.25)  # Prefect's shortest proactive window is 10 s
     enabled: bool = True
 
 

@@ -1,4 +1,4 @@
-"""Prefect tasks: each body is one call into flows.steps, plus retries, tags and a readable name."""
+"""Prefect tasks: each body is one call into services/, plus retries, tags and a readable name."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from adapters.sources.base import WireFile
-from flows import progress, steps
+from flows import progress
 from flows.bootstrap import get_container
 from flows.runs import rename_task_run, tag_task_run, touched
 from newsroom.model import LocalizedArticle
+from services import deliver, ingest, kill, localize, process
 
 
 def _name(prefix: str, which: str, default: str) -> str:
@@ -35,7 +36,7 @@ def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
     source = c.source(source_name)
     fresh = []
     for item in source.poll(limit):
-        settled = steps.settle_resend(c, source, item)
+        settled = ingest.settle_resend(c, source, item)
         if settled is None:
             fresh.append(item)
         else:
@@ -49,7 +50,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
                 run_id: str = "manual") -> dict:
     """Ingest one file (bad files are quarantined inside), then localize and deliver the stories it changed."""
     c = get_container()
-    r = steps.ingest_file(c, c.source(source_name), item)
+    r = ingest.ingest_file(c, c.source(source_name), item)
     progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
     if r.stories:
         ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
@@ -61,7 +62,7 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
         if kind not in wanted:
             continue
         try:
-            rows = _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
+            rows = _story_rows(process.process(c, story_id, engine=engine, run_id=run_id))
         except Exception as exc:  # the file is ingested; the story gets its own retried task
             out["retry"].append([story_id, f"{type(exc).__name__}: {exc}"])
             continue
@@ -76,8 +77,8 @@ def housekeeping() -> dict[str, list]:
     """Work that is due without a new file: released embargoes, glossary changes, crashed runs' leftovers."""
     c = get_container()
     return {
-        "released": steps.release_embargoes(c),
-        "glossary": steps.glossary_stale(c),
+        "released": ingest.release_embargoes(c),
+        "glossary": localize.glossary_stale(c),
         "unfinished": c.work.claim_due(c.settings.claim_stale_after),
     }
 
@@ -88,7 +89,7 @@ def localize_task(story_id: str, target: str | None = None, engine: str | None =
                   force: bool = False) -> list[dict]:
     """Translate + localize + credit + QA one story (an engine chain retries inside the service)."""
     tag_task_run(touched(stories=[story_id]))
-    articles = steps.localize(get_container(), story_id, target=target, engine=engine, force=force)
+    articles = localize.localize(get_container(), story_id, target=target, engine=engine, force=force)
     progress.report("localized", story_id)
     rows = [_article_row(a) for a in articles]
     _label(rows, [])
@@ -110,10 +111,10 @@ def _article_row(a: LocalizedArticle) -> dict[str, object]:
 def deliver_task(story_id: str, partner: str | None = None, force: bool = False, run_id: str = "manual") -> list[dict]:
     """Deliver one story to one (or every) partner; a transient failure raises so Prefect retries it."""
     tag_task_run(touched(stories=[story_id], partners=[partner] if partner else []))
-    records = steps.deliver(get_container(), story_id, partners=[partner] if partner else None,
+    records = deliver.deliver(get_container(), story_id, partners=[partner] if partner else None,
                             force=force, run_id=run_id)
     _label([], [r.__dict__ for r in records])
-    steps.raise_if_retryable(records)  # Prefect's retries take it from there; the UI shows why
+    deliver.raise_if_retryable(records)  # Prefect's retries take it from there; the UI shows why
     progress.report("delivered", story_id)
     return [r.__dict__ for r in records]
 
@@ -125,7 +126,7 @@ def _label(localized: list[dict], delivered: list[dict]) -> None:
                          engines=[str(r.get("engine") or "") for r in localized]))
 
 
-def _story_rows(p: steps.Processed) -> dict:
+def _story_rows(p: process.Processed) -> dict:
     """Report rows for one processed story (and a progress event for whoever watches)."""
     if p.error is not None:
         progress.report("failed", p.story_id)
@@ -142,7 +143,7 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
     """Localize then deliver one story in a single task: half the orchestration cost per story."""
     c = get_container()
     tag_task_run(touched(stories=[story_id]))
-    rows = _story_rows(steps.process(c, story_id, engine=engine, run_id=run_id))
+    rows = _story_rows(process.process(c, story_id, engine=engine, run_id=run_id))
     _label(rows["localized"], rows["delivered"])
     return rows
 
@@ -152,7 +153,18 @@ def process_story(story_id: str, engine: str | None = None, run_id: str = "manua
 def kill_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
     """Withdraw one story from every partner; a transient failure raises so Prefect retries it."""
     tag_task_run(touched(stories=[story_id]))
-    records = steps.kill(get_container(), story_id, reason, run_id=run_id)
+    records = kill.kill(get_container(), story_id, reason, run_id=run_id)
     _label([], [r.__dict__ for r in records])
-    steps.raise_if_retryable(records)
+    deliver.raise_if_retryable(records)
+    return [r.__dict__ for r in records]
+
+
+@task(name="reinstate", task_run_name="reinstate-{story_id}", retries=2, retry_delay_seconds=10,
+      cache_policy=NO_CACHE, tags=["deliver", "reinstate"])
+def reinstate_task(story_id: str, reason: str, run_id: str = "manual") -> list[dict]:
+    """Lift a kill and deliver the story again; a transient failure raises so Prefect retries it."""
+    tag_task_run(touched(stories=[story_id]))
+    records = kill.reinstate(get_container(), story_id, reason, run_id=run_id)
+    _label([], [r.__dict__ for r in records])
+    deliver.raise_if_retryable(records)
     return [r.__dict__ for r in records]

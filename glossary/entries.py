@@ -11,17 +11,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from glossary.matcher import Matcher, MatchItem
+from newsroom.languages import canonical
 from newsroom.spans import Span
 
 TYPES = ("translate", "keep", "forbidden")
 LANGS = ("en", "id")
-_ALIASES = {"in": "id", "ind": "id", "eng": "en"}
 
 
 def lang_code(language: str) -> str:
     """Normalise 'id-ID', 'in', 'EN_us' to the two languages the term base holds."""
-    base = language.strip().replace("_", "-").split("-")[0].lower()
-    base = _ALIASES.get(base, base)
+    base = canonical(language) or ""
     if base not in LANGS:
         raise ValueError(f"the glossary has no column for language {language!r}")
     return base
@@ -329,7 +328,8 @@ def _carry_case(source: str, replacement: str, mid_sentence: bool) -> str:
     words = source.split()
     if not words or not replacement or not words[0].istitle():
         return replacement
-    if len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3):
+    rest = [w for w in words[1:] if len(w) > 3]  # a sentence-initial capital alone proves nothing
+    if len(words) > 1 and (rest or mid_sentence) and all(w[:1].isupper() for w in words if len(w) > 3):
         # "Finance Minister Sri Mulyani", even at a sentence start: a title, not "Menteri keuangan".
         return " ".join(w[:1].upper() + w[1:] if len(w) > 3 or i == 0 else w
                         for i, w in enumerate(replacement.split()))

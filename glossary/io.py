@@ -10,6 +10,7 @@ from pathlib import Path
 import defusedxml.ElementTree as DET
 
 from glossary.entries import Entry, Glossary, norm
+from newsroom.languages import canonical
 
 COLUMNS = ("en", "id", "type", "case_sensitive", "pos", "note", "domain", "not_in", "context")
 _TRUE = {"yes", "y", "true", "1", "case-sensitive", "cs"}
@@ -157,8 +158,7 @@ def read_tbx(path: Path) -> Glossary:
             elif name == "note" and text:
                 notes.append(text)
         for ls in (el for el in ce if _local(el.tag) in ("langSec", "langSet")):
-            lang = (ls.get(XML_LANG) or ls.get("lang") or "").split("-")[0].lower()
-            lang = {"in": "id"}.get(lang, lang)
+            lang = canonical(ls.get(XML_LANG) or ls.get("lang")) or ""
             for ts in (el for el in ls.iter() if _local(el.tag) in ("termSec", "tig", "ntig")):
                 term = next((norm(el.text or "") for el in ts.iter() if _local(el.tag) == "term"), "")
                 for tn in (el for el in ts.iter() if _local(el.tag) == "termNote"):

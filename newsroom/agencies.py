@@ -16,6 +16,9 @@ _NAMES = {
     "tass.com": "TASS", "ritzau": "Ritzau", "ritzau.dk": "Ritzau", "tt": "TT", "tt.se": "TT", "ana-mpe.gr": "ANA-MPA",
     "ats": "ATS", "ats.ch": "ATS", "sda-ats": "ATS", "belga": "Belga", "belga.be": "Belga", "yonhap": "Yonhap",
     "yna.co.kr": "Yonhap", "gettyimages.com": "Getty Images", "gyi": "Getty Images", "apa": "APA", "apa.at": "APA",
+    "itar-tass.com": "TASS", "sda-ats.ch": "ATS", "keystone-sda.ch": "Keystone-SDA", "efeservicios.com": "EFE",
+    "texto.efeservicios.com": "EFE", "anp": "ANP", "anp.nl": "ANP", "stt": "STT", "stt.fi": "STT", "ritzau.com": "Ritzau",
+    "ana": "ANA-MPA", "pap.pl": "PAP", "ctk.cz": "ČTK", "lusa.pt": "Lusa", "aa.com.tr": "Anadolu", "iol.co.za": "IOL",
 }
 # Placeholders parsers use when a feed names no provider: never an agency to credit.
 PLACEHOLDERS = frozenset({"ninjs", "nitf", "web", "unknown", "g2", "newsml", "localhost", "example.com", "www"})
@@ -36,8 +39,8 @@ def agency_name(provider: str | None) -> str | None:
     if key in PLACEHOLDERS or not key:
         return None
     label = key.split(".")[0] if "." in key else key
-    if label in PLACEHOLDERS or not re.search(r"[a-z]", label):
-        return None
+    if label in PLACEHOLDERS or not re.search(r"[a-z]", label) or re.search(r"\d", label):
+        return None  # "z01122" is a code, not a name
     return label.upper() if len(label) <= 4 else label.capitalize()
 
 

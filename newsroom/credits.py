@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsroom.agencies import agency_name
+from newsroom.languages import is_indonesian
 from newsroom.model import Credit, CreditRole, Picture, Story
 from newsroom.render.labels import label
 
@@ -67,7 +68,7 @@ def engine_public_name(engine: str | None, kind: str | None = None) -> str | Non
 
 
 def _lang(language: str) -> str:
-    return "id" if language.lower().split("-")[0] in ("id", "in") else "en"
+    return "id" if is_indonesian(language) else "en"
 
 
 def agency_credit(story: Story) -> str | None:

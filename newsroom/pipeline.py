@@ -157,8 +157,13 @@ def localize_story(
         out[i] = restored.text
         problems.extend(restored.problems)
         problems.extend(risks.get(i, ()))
-    term_checks, verify_problems = verify(checked, out, source, target, glossary, scope=scope)
+    # A human translation from memory is signed off already: only engine output is held to the glossary.
+    term_checks, verify_problems = verify([checked[i] for i in todo], [out[i] for i in todo], source, target,
+                                          glossary, scope=scope)
     problems.extend(verify_problems)
+    segments = [i for i, t in enumerate(texts) if t.strip()]
+    recalled = sum(1 for i in segments if texts[i] in human)
+    engine = result.engine if any(texts[i].strip() for i in todo) else ("human" if recalled else result.engine)
 
     headline, body_texts = out[0], out[1 : 1 + len(story.body)]
     pic_texts = out[1 + len(story.body) :]
@@ -167,7 +172,7 @@ def localize_story(
         Picture(**{**p.model_dump(), "headline": pic_texts[2 * i] or None, "caption": pic_texts[2 * i + 1] or None})
         for i, p in enumerate(story.pictures)
     )
-    dry_run = result.engine == "dry-run"
+    dry_run = engine == "dry-run"
     detected = None
     review = ReviewState.ok
     if check_language is not None and not dry_run and body:
@@ -180,14 +185,19 @@ def localize_story(
     qa = QAReport(terms=term_checks, problems=tuple(problems), detected_language=detected)
     if review == ReviewState.ok and not qa.passed and options.gate:
         review = ReviewState.needs_review
-    machine = result.engine not in ("original", "human")
+    machine = engine not in ("original", "human", "none")
     credits = build_credits(
-        story, editor=options.editor, translator=options.translator, engine=result.engine,
-        machine_translated=machine, language=target,
+        story, editor=options.editor, translator=options.translator, engine=engine,
+        machine_translated=machine and not dry_run, language=target,
     )
-    ednote = None
+    notes = []
+    if recalled:
+        notes.append(f"Human translation recalled from the translation memory for {recalled} of {len(segments)} "
+                     "segments.")
     if dry_run:
-        ednote = "DRY RUN: text was not translated (dry-run engine marks text for plumbing checks)."
+        notes.append(("DRY RUN: the other segments were not translated" if recalled else
+                      "DRY RUN: text was not translated") + " (dry-run engine marks text for plumbing checks).")
+    ednote = " ".join(notes) or None
     return LocalizedArticle(
         story_id=story.story_id, version=story.version, language=target, headline=headline,
         slugline=story.slugline, dateline=localize_dateline(story.dateline, target, story.provider),
@@ -198,7 +208,7 @@ def localize_story(
         first_created=story.first_created, version_created=story.version_created,
         provenance=Provenance(
             source_uri=story.source_uri, source_version=story.version, source_language=source,
-            engine=result.engine, glossary_version=getattr(glossary, "version", None),
+            engine=engine, glossary_version=getattr(glossary, "version", None),
             translated_at=now, machine_translated=machine, dry_run=dry_run,
             characters_sent=result.characters_sent,
         ),

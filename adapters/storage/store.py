@@ -34,7 +34,7 @@ class PartnerStore(Protocol):
     bucket: str
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False) -> str:
+            if_none_match: bool = False, cache_control: str | None = None) -> str:
         """Write and return the etag; `if_none_match` raises PreconditionFailed when the key exists."""
         ...
 
@@ -90,7 +90,7 @@ class S3PartnerStore:
         self.bucket = bucket
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False) -> str:
+            if_none_match: bool = False, cache_control: str | None = None) -> str:
         args: dict[str, object] = {
             "Bucket": self.bucket, "Key": key, "Body": data, "ContentType": content_type,
             "Metadata": metadata,
@@ -98,6 +98,8 @@ class S3PartnerStore:
         }
         if if_none_match:
             args["IfNoneMatch"] = "*"
+        if cache_control:
+            args["CacheControl"] = cache_control
         try:
             res = self.client.put_object(**args)
         except (ClientError, BotoCoreError) as exc:
@@ -116,6 +118,7 @@ class S3PartnerStore:
         meta = {k.lower(): v for k, v in (res.get("Metadata") or {}).items()}
         meta["etag"] = str(res.get("ETag", "")).strip('"')
         meta["content-type"] = str(res.get("ContentType", ""))
+        meta["cache-control"] = str(res.get("CacheControl", "") or "")
         stored = res.get("ChecksumSHA256")
         if stored and "-" not in str(stored):  # server-side digest of the bytes, not a multipart composite
             meta["content-sha256"] = base64.b64decode(str(stored)).hex()
@@ -153,6 +156,7 @@ class StoredObject:
     data: bytes
     content_type: str
     metadata: dict[str, str]
+    cache_control: str | None = None
 
 
 @dataclass
@@ -171,12 +175,13 @@ class MemoryPartnerStore:
             raise self.fail_next.pop(0)
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False) -> str:
+            if_none_match: bool = False, cache_control: str | None = None) -> str:
         with self._lock:
             self._maybe_fail()
             if if_none_match and key in self.objects:
                 raise PreconditionFailed(f"put memory://{self.bucket}/{key}: exists")
-            self.objects[key] = StoredObject(bytes(data), content_type, {k.lower(): v for k, v in metadata.items()})
+            self.objects[key] = StoredObject(bytes(data), content_type, {k.lower(): v for k, v in metadata.items()},
+                                             cache_control)
             self.puts.append(key)
             return hashlib.md5(data).hexdigest()
 
@@ -187,7 +192,8 @@ class MemoryPartnerStore:
             if obj is None:
                 return None
             return {**obj.metadata, "etag": hashlib.md5(obj.data).hexdigest(),
-                    "content-type": obj.content_type, "content-sha256": hashlib.sha256(obj.data).hexdigest()}
+                    "content-type": obj.content_type, "content-sha256": hashlib.sha256(obj.data).hexdigest(),
+                    "cache-control": obj.cache_control or ""}
 
     def get(self, key: str) -> bytes | None:
         with self._lock:

@@ -60,6 +60,11 @@ class TranslationService:
         self._pools: dict[str, RequestPool] = {}
         self._pools_lock = threading.Lock()
 
+    def uses_native_glossary(self, engine: str) -> bool:
+        """Does this engine apply the term base itself (so terms are sent as pairs, not masked)?"""
+        found = self.engines.get(engine)
+        return found is not None and found.native_glossary
+
     def translate(
         self,
         texts: Sequence[str],
@@ -155,7 +160,7 @@ class TranslationService:
     ) -> list[str]:
         limits = self.limits.get(name, EngineLimits())
         guard = make_guard(name, limits, stats)
-        pairs = glossary_pairs if getattr(engine, "native_glossary", False) else ()
+        pairs = glossary_pairs if engine.native_glossary else ()
         if isinstance(engine, BatchingTranslator):
             pool = self._pool(name, engine, limits)
             key = (source, target, tuple(pairs))

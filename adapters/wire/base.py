@@ -8,13 +8,13 @@ from newsroom.model import Story
 
 
 class WireParser(Protocol):
-    """Turns one wire file's bytes into Stories; raises `WireError(source, reason)` on bad input."""
+    """Turns one wire file's bytes into Stories; raises `WireError(source, reason)` on bad input.
+
+    Which parser gets a file is decided once, by `adapters.wire.detect.detect_format` (content only, with
+    a reason for every refusal), not by each parser guessing: a new format adds its rule there.
+    """
 
     format: str
-
-    def sniff(self, data: bytes) -> bool:
-        """True when the content (never the file name) looks like this format."""
-        ...
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         ...

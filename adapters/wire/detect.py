@@ -38,10 +38,16 @@ def root_name(data: bytes) -> str | None:
     return match.group(2).decode("ascii", "replace") if match else None
 
 
+# The 7901 header line even when the control characters were stripped: "eca00075 3 i 510    dpa 1003".
+_7901_HEADER = re.compile(rb"^\s*\x01?[a-z]{2,4}\d{3,5}\s+\d\s+[a-z]\s+\d{2,4}\s+\S+", re.I)
+_MAIL_HEADERS = re.compile(rb"^(?:Delivered-To|Return-Path|Received|From|MIME-Version|Message-ID|X-[\w-]+):\s", re.I)
+
+
 def _is_iptc7901(data: bytes) -> bool:
     """IPTC 7901 (ANPA-style) transmission: SOH header, STX before the text, ETX after it."""
     head = data[:512]
-    return head.lstrip(b"\r\n ").startswith(b"\x01") or (b"\x02" in head and b"\x03" in data[-512:])
+    return (head.lstrip(b"\r\n ").startswith(b"\x01") or (b"\x02" in head and b"\x03" in data[-512:])
+            or bool(_7901_HEADER.match(head)))
 
 
 def _is_binary(data: bytes) -> bool:
@@ -62,6 +68,8 @@ def ninjs_items(doc: object, depth: int = 0) -> list[dict]:
             if isinstance(inner, (dict, list)) and (found := ninjs_items(inner, depth + 1)):
                 return found
         return []
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) and isinstance(d.get("item"), dict) for d in doc):
+        doc = [d["item"] for d in doc]  # AP Media API feed: [{"item": {…}, "meta": …}, …]
     if isinstance(doc, list) and doc and all(isinstance(d, dict) and _NINJS_KEYS & _keys(d) for d in doc):
         return doc
     return []
@@ -74,8 +82,10 @@ def detect_format(data: bytes, source: str = "<bytes>") -> str:
     head = _head(data)
     if _is_binary(head):
         raise WireError(source, "binary content, not a wire text format")
+    if _MAIL_HEADERS.match(head.lstrip()):
+        raise WireError(source, "an e-mail message (RFC 822 headers), not a wire story: extract the story first")
     if _is_iptc7901(head):
-        raise WireError(source, "IPTC 7901 text transmission (SOH/STX framing, wire header and non-publishable "
+        raise WireError(source, "IPTC 7901 text transmission (7901 header and framing, wire codes and non-publishable "
                                 "notebook lines): not an article; Kawat reads NewsML, NITF or ninjs from that agency")
     stripped = head.lstrip()
     if stripped.startswith((b"{", b"[")):

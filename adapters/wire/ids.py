@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 # urn:newsml:dpa.com:20090101:221011-930-4303[:3]
 _URN = re.compile(r"^urn:newsml:(?P<provider>[^:]+):(?P<date>\d{4}-?\d{2}-?\d{2}T\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|[^:]+)"
@@ -49,7 +50,16 @@ def parse_item_id(value: str, version: int | None = None) -> ItemId:
         host = match.group("host").lower()
         path = match.group("path").strip("/")
         return ItemId(re.sub(r"^www\d?\.", "", host), "undated", path.replace("/", "-") or host)
+    if match := re.match(r"^urn:[A-Za-z0-9-]+:(?P<provider>[^:]+\.[A-Za-z]{2,}):(?P<item>.+)$", text, re.I):
+        return ItemId(match.group("provider"), "undated", match.group("item"))  # urn:publicid:ap.org:…
+    if match := re.match(r"^[A-Za-z][A-Za-z0-9]{1,9}:(?P<item>[^:/\s].*)$", text):  # "tt:b7c1…": a short scheme prefix
+        return ItemId(None, "undated", match.group("item"))
     return ItemId(None, "undated", text)
+
+
+def revision_from_time(value: datetime | None) -> int | None:
+    """A revision number for feeds that state none: the revision time as YYYYMMDDhhmmss, so later wins."""
+    return int(value.strftime("%Y%m%d%H%M%S")) if value else None
 
 
 def provider_of(value: str | None) -> str | None:

@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
-from adapters.wire.ids import parse_item_id
+from adapters.wire.ids import parse_item_id, revision_from_time
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
@@ -17,6 +17,7 @@ from adapters.wire.text import (
     clean,
     clean_byline,
     drop_byline_paragraph,
+    drop_repeated_headline,
     finish_blocks,
     html_to_blocks,
     language_tag,
@@ -37,10 +38,6 @@ class NewsML12Parser:
     """Parser for NewsML 1.2 envelopes; one Story per text NewsItem."""
 
     format = "newsml12"
-
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) == "NewsML"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
@@ -104,12 +101,15 @@ def _item(item: Element, source: str) -> Story | None:
     public_id = text_of(child(ident, "PublicIdentifier"))
     mgmt = child(item, "NewsManagement")
     provider = sane_id(text_of(child(ident, "ProviderId")), source, "ProviderId")
-    item_id = sane_id(text_of(child(ident, "NewsItemId")), source, "NewsItemId")
+    item_id = sane_id(_item_id(item, ident), source, "NewsItemId")
     date_id = sane_id(_date_id(ident, mgmt, public_id), source, "DateId")
-    version = version_of(text_of(child(ident, "RevisionId")), source)
+    stated = text_of(child(ident, "RevisionId"))
+    # TASS states no revision: its revision time orders the revisions instead (new copy still signals new).
+    version = version_of(stated, source) if stated else (
+        revision_from_time(parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))) or 1)
 
     status = status_of(_formal(child(mgmt, "Status")))
-    urgency_raw = _formal(child(mgmt, "Urgency"))
+    urgency_raw = _formal(child(mgmt, "Urgency")) or text_of(child(mgmt, "Urgency"))
     urgency = int(urgency_raw) if urgency_raw and urgency_raw.isdigit() else None
     first_created = parse_datetime(text_of(child(mgmt, "FirstCreated")))
     version_created = parse_datetime(text_of(child(mgmt, "ThisRevisionCreated")))
@@ -131,7 +131,7 @@ def _item(item: Element, source: str) -> Story | None:
     text_comps = [c for c in comps if id(c) not in inside_picture]
 
     lines = _merged_lines(text_comps)
-    headline = clean(lines.get("HeadLine"))
+    headline = clean(lines.get("HeadLine")) or _titled(text_comps)
     dateline_text = lines.get("DateLine")
     advisory = _advisory(text_comps)
 
@@ -171,17 +171,17 @@ def _item(item: Element, source: str) -> Story | None:
                 language = language or language_tag(_formal(child(ci, "Language")))
 
     dateline = make_dateline(dateline_text)  # the DateLine's own place; Location metadata is not a dateline
-    blocks = _body_blocks(text_comps)
+    blocks = drop_repeated_headline(_body_blocks(text_comps), headline)
     if byline_text := lines.get("ByLine"):
         blocks = drop_byline_paragraph(blocks, clean_byline(byline_text))
-    if dateline is None and blocks:
+    if (dateline is None or dateline.city is None) and blocks:  # no DateLine, or one naming only a date
         lead, rest = split_dateline_prefix(blocks[0].text)
         if lead is not None:
             dateline, blocks = lead, ([Block(text=rest)] if rest else []) + blocks[1:]
     blocks = strip_leading_dateline(blocks, dateline)
     body = finish_blocks(blocks)
 
-    signal = derive_signal(status, version, advisory, instruction)
+    signal = derive_signal(status, version if stated else 1, advisory, instruction)
     story = build_story(
         source, provider=provider, date_id=date_id, item_id=item_id, version=version,
         language=language or "en", headline=headline, slugline=clean(lines.get("SlugLine")),
@@ -194,6 +194,13 @@ def _item(item: Element, source: str) -> Story | None:
         source_uri=public_id or f"urn:newsml:{provider}:{date_id}:{item_id}:{version}", source_format="newsml12",
     )
     return story
+
+
+def _item_id(item: Element, ident: Element) -> str | None:
+    """NewsItemId; TASS sends none, so its item `guid` (or the main component's Duid) stands in, which
+    every revision of the item repeats."""
+    return (text_of(child(ident, "NewsItemId")) or text_of(first(item, "guid"))
+            or attr(child(item, "NewsComponent"), "Duid"))
 
 
 def _date_id(ident: Element, mgmt: Element | None, public_id: str | None) -> str:
@@ -225,7 +232,7 @@ def _embargo(mgmt: Element | None) -> datetime | None:
 
 
 # Components that carry something other than the story text: press-release furniture, captions, logos.
-_NOT_BODY = {"stylesheet", "headline", "subheadline", "contact", "contacts", "logo", "caption", "byline", "photo",
+_NOT_BODY = {"stylesheet", "headline", "subheadline", "title", "contact", "contacts", "logo", "caption", "byline", "photo",
              "picture", "thumbnail", "quicklook", "highdef", "preview", "boilerplate", "video", "audio", "graphic"}
 
 
@@ -238,13 +245,18 @@ def _body_blocks(comps: list[Element]) -> list[Block]:
             continue
         for ci in children(comp, "ContentItem"):
             data = _text_data(ci)
+            if data is None and role in {"body", "main", "text", "lead"}:
+                data = child(ci, "DataContent")  # Belga: Role Body, Format "", plain text
             if data is not None:
-                ranked.append((0 if role in {"body", "main", "text"} else 1, order, data))
-    for _, _, data in sorted(ranked, key=lambda r: (r[0], r[1])):
+                ranked.append((-1 if role == "lead" else 0 if role in {"body", "main", "text"} else 1, order, data))
+    lead: list[Block] = []
+    for rank, _, data in sorted(ranked, key=lambda r: (r[0], r[1])):
         blocks = _data_blocks(data)
-        if blocks:
-            return blocks
-    return []
+        if rank < 0:  # a Lead component opens the Body that follows
+            lead = lead or blocks
+        elif blocks:
+            return lead + blocks
+    return lead
 
 
 def _data_blocks(data: Element) -> list[Block]:
@@ -255,6 +267,16 @@ def _data_blocks(data: Element) -> list[Block]:
         raw = data.text or ""
         return html_to_blocks(raw) if looks_like_html(raw) else text_to_blocks(raw)
     return blocks_from_xml(data)
+
+
+def _titled(comps: list[Element]) -> str | None:
+    """Belga sends the headline as a component with Role Title."""
+    for comp in comps:
+        if _role(comp) == "title":
+            for ci in children(comp, "ContentItem"):
+                if text := clean(text_of(child(ci, "DataContent"))):
+                    return text
+    return None
 
 
 def _holder(comps: list[Element]) -> str | None:

@@ -18,6 +18,7 @@ from adapters.wire.text import (
     drop_byline_paragraph,
     finish_blocks,
     html_to_blocks,
+    is_editor_note,
     language_tag,
     looks_like_html,
     make_dateline,
@@ -27,7 +28,7 @@ from adapters.wire.text import (
     text_to_blocks,
 )
 from adapters.wire.xmlsafe import attr, child, children, descendants, first_of, load_xml, text_of
-from newsroom.agencies import agency_name
+from newsroom.agencies import agency_name, known_agency
 from newsroom.model import Block, Picture, Rendition, Signal, Status, Story, Subject
 
 _MEDIA = {"picture", "graphic", "photo", "video", "audio", "animated"}
@@ -45,10 +46,6 @@ class NewsMLG2Parser:
     """Parser for G2 text items with the pictures of the same message; a picture alone is a photo story."""
 
     format = "newsml-g2"
-
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) in {"newsItem", "newsMessage", "packageItem"}
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
@@ -122,14 +119,17 @@ def _identity(item: Element, version: int, source: str) -> tuple[str, str, str]:
 
 def _credit(cmeta: Element | None, meta: Element | None) -> str | None:
     """The credit line, else the provider's name: never the rights notice."""
-    line = text_of(child(cmeta, "creditline"))
+    line = (text_of(child(cmeta, "creditline")) or "").strip(" -–—/")  # STT sends "STT–"
     if line:
         return line
     provider = child(meta, "provider")
-    for value in (attr(provider, "literal"), attr(provider, "qcode"), attr(provider, "uri")):
-        if value and (name := agency_name(value)):
-            return name
-    return text_of(child(provider, "name"))
+    if name := text_of(child(provider, "name")):
+        return name
+    literal = attr(provider, "literal") or attr(provider, "uri")
+    if literal and (name := agency_name(literal)):
+        return name
+    qcode = attr(provider, "qcode")  # a code ("approviderid:z01122") names an agency only when we know it
+    return agency_name(qcode) if qcode and known_agency(provider_of(qcode)) else None
 
 
 def _first_lang(elements: list[Element], prefer: str | None) -> str | None:
@@ -177,6 +177,9 @@ def _story(item: Element, source: str, pictures: tuple[Picture, ...]) -> Story:
     if byline is None:
         byline, byline_title = nitf_byline(first_of(child(item, "contentSet"), "byline"))
     blocks = drop_byline_paragraph(_body(child(item, "contentSet")), byline)
+    notes = [b.text for b in blocks[:2] if is_editor_note(b.text)]
+    blocks = blocks[len(notes):] if notes and all(is_editor_note(b.text) for b in blocks[:len(notes)]) else blocks
+    ednote = " ".join(filter(None, [ednote, *notes])) or None
     if blocks and byline is None and re.match(r"^by\s", blocks[0].text, re.I):
         byline = clean_byline(blocks[0].text)
     if dateline is None and blocks:

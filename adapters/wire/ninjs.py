@@ -10,7 +10,7 @@ from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import parse_datetime
 from adapters.wire.detect import ninjs_items
-from adapters.wire.ids import parse_item_id, provider_of
+from adapters.wire.ids import parse_item_id, provider_of, revision_from_time
 from adapters.wire.renditions import finish_renditions
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
@@ -40,9 +40,6 @@ class NinjsParser:
     """Parser for ninjs JSON: one object, an array, or a feed/API page of them."""
 
     format = "ninjs"
-
-    def sniff(self, data: bytes) -> bool:
-        return data.lstrip().startswith(b"{")
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         if b"\x00" in data:
@@ -159,11 +156,11 @@ def _by(doc: dict) -> tuple[str | None, tuple[str, ...]]:
 
 def _photographer(doc: dict) -> str | None:
     """"Photograph by Pea, available at https://bit.ly/…" → "Pea": a name, never a URL."""
-    by, _ = _by(doc)
-    if not by:
-        return None
-    name = _PHOTO_WORDS.sub("", _URL.sub("", by)).strip(" ,;:-")
-    return name or None
+    raw = doc.get("by") if doc.get("by") is not None else doc.get("byline")
+    if not isinstance(raw, str):
+        return _by(doc)[0]
+    name = _PHOTO_WORDS.sub("", _URL.sub("", clean(raw) or "")).strip(" ,;:-")
+    return clean_byline(name)
 
 
 def _credit(doc: dict) -> str | None:
@@ -245,7 +242,7 @@ def _picture(name: str, item: dict, source: str) -> Picture:
     stem = uri.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     pid = name if name and not name.startswith("picture") else (stem or name or "picture")
     return Picture(id=sane_id(re.sub(r"\.[A-Za-z]{3,4}$", "", pid), source, "picture id"), headline=_headline(item),
-                   caption=_description(item), credit=_credit(item), byline=_photographer(item),
+                   caption=_description(item) or _headline(item), credit=_credit(item), byline=_photographer(item),
                    renditions=tuple(renditions))
 
 
@@ -291,7 +288,10 @@ def _item(doc: dict, source: str) -> Story:
     version = version_of(raw_version, source) if raw_version is not None else None
     provider, date_id, item_id = _identity(doc, version, source)
     urn_rev = parse_item_id(_str(doc.get("uri")) or "").revision
-    version = version if version is not None else version_of(urn_rev, source)
+    stated = version is not None or urn_rev is not None
+    if version is None:  # no version stated: the uri's, else the revision time orders revisions
+        version = urn_rev if urn_rev is not None else (
+            revision_from_time(parse_datetime(_str(doc.get("versioncreated")))) or 1)
     status = status_of(_str(doc.get("pubstatus")))
     ednote = _str(doc.get("ednote"))
     by, creators = _by(doc)
@@ -325,7 +325,7 @@ def _item(doc: dict, source: str) -> Story:
         dateline=dateline, body=finish_blocks(blocks), creators=creators, byline=by, credit_line=_credit(doc),
         copyright_line=notice or (f"© {holder}" if holder else None), copyright_holder=holder,
         usage_terms=" ".join(_texts(doc.get("usageterms"))) or None, pictures=_pictures(doc, source), status=status,
-        signal=derive_signal(status, version, ednote, explicit=explicit or None),
+        signal=derive_signal(status, version if stated else 1, ednote, explicit=explicit or None),
         embargoed=parse_datetime(_str(doc.get("embargoed")) or _str(doc.get("embargoeduntil"))),
         urgency=_num(doc.get("urgency")), subjects=_subjects(doc),
         keywords=tuple(k for k in (_str(k) for k in doc.get("keywords") or []) if k), advisory=ednote,

@@ -9,11 +9,12 @@ from xml.etree.ElementTree import Element
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
 from adapters.wire.dates import date_id_of, parse_datetime
-from adapters.wire.ids import parse_item_id
+from adapters.wire.ids import parse_item_id, revision_from_time
 from adapters.wire.signals import derive_signal, status_of
 from adapters.wire.text import (
     blocks_from_xml,
     clean,
+    drop_repeated_headline,
     finish_blocks,
     is_signoff,
     language_tag,
@@ -30,10 +31,6 @@ class NITFParser:
     """Parser for `<nitf>` documents (one story each)."""
 
     format = "nitf"
-
-    def sniff(self, data: bytes) -> bool:
-        from adapters.wire.detect import root_name
-        return root_name(data) == "nitf"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         root = load_xml(data, source)
@@ -96,7 +93,9 @@ def _story(root: Element, source: str) -> Story:
     headline = clean(text_of(child(child(bhead, "hedline"), "hl1")) or text_of(child(head, "title")))
     provider, date_id, item_id, urn_rev = _identity(head, docdata, bhead, headline, issued, source)
     du = child(docdata, "du-key")
-    version = version_of(attr(du, "version") or attr(du, "generation") or urn_rev, source)
+    stated = attr(du, "version") or attr(du, "generation") or urn_rev
+    # No version stated (AP): the issue time orders writethrus; new copy still signals new.
+    version = version_of(stated, source) if stated else (revision_from_time(issued) or 1)
 
     doc_status = child(docdata, "doc.status")
     status = status_of(attr(docdata, "management-status") or attr(doc_status, "value") or attr(doc_status, "status"))
@@ -110,14 +109,14 @@ def _story(root: Element, source: str) -> Story:
     holder, year = attr(copyright_el, "holder"), attr(copyright_el, "year")
 
     dl_el = child(bhead, "dateline")
-    city = text_of(first(dl_el, "city")) or text_of(first(dl_el, "location"))
+    city = text_of(first(dl_el, "city"))  # else read from the location words ("PORTLAND, Maine" → Portland)
     dl_text = " ".join(t for t in (text_of(c) for c in children(dl_el, "location")) if t) or _dateline_text(dl_el)
     dateline = make_dateline(dl_text, city)
     bylines = [b for b in children(bhead, "byline") if not is_signoff(text_of(b) or "")]
     byline, byline_title = nitf_byline(bylines[0]) if bylines else (None, None)
     creators = tuple(n for n in (text_of(p) for b in bylines for p in descendants(b, "person")) if n)
 
-    blocks = blocks_from_xml(child(body, "body.content"))
+    blocks = drop_repeated_headline(blocks_from_xml(child(body, "body.content")), headline)
     if dateline is None and blocks:
         lead, rest = split_dateline_prefix(blocks[0].text)
         if lead is not None:
@@ -136,7 +135,7 @@ def _story(root: Element, source: str) -> Story:
         byline_title=byline_title, credit_line=distributor or _credit_from_provider(provider),
         copyright_line=(f"© {year} {holder}" if year and holder else holder) or text_of(first(bhead, "rights.owner")),
         copyright_holder=holder or text_of(first(bhead, "rights.owner")), status=status,
-        signal=derive_signal(status, version, ednote),
+        signal=derive_signal(status, version if stated else 1, ednote),
         embargoed=released if released and (issued is None or released > issued) else None,
         urgency=int(urg) if urg and urg.isdigit() else None, subjects=tuple(subjects), keywords=keywords,
         advisory=ednote, first_created=issued, version_created=issued,

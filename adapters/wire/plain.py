@@ -55,9 +55,6 @@ class PlainArticleParser:
 
     format = "plain"
 
-    def sniff(self, data: bytes) -> bool:
-        return True
-
     def parse(self, data: bytes, source: str) -> list[Story]:
         if b"\x00" in data:
             raise WireError(source, "contains NUL bytes (binary or corrupt file)")

@@ -10,6 +10,7 @@ import lxml.html
 import nh3
 
 from newsroom.datelines import city_from_dateline
+from newsroom.languages import canonical, primary_subtag
 from newsroom.model import Block, BlockRole, Dateline
 
 _WS = re.compile(r"\s+")
@@ -20,7 +21,14 @@ _SIGNOFF_ANY = re.compile(r"^\(?[^\W\d_A-Z]{1,6}(?:[-/][^\W\d_A-Z]{1,6})*/[^\W\d
 _TRAILING_SIGNOFF = re.compile(r"(?<=[.!?\"”’)])\s+\(?[a-z]{1,6}(?:[-/][a-z]{1,6})*/[a-z]{1,6}(?:[-/][a-z]{1,6})*\)?$")
 # Agency end marks: "==Kyodo", "/ritzau/", "(END)", "-0-", and desk codes after the agency ("dpa wsz jln npr").
 _END_MARK = re.compile(r"^(?:={1,3}\s*[A-Za-z]{2,12}|/[A-Za-z]{2,12}/|\((?:END|FIN|ENDS)\)|-?0-|END|ENDS|ENDE|FIN)$", re.I)
-_DESK_CODES = re.compile(r"^(?:AAP|dpa|ANSA|NTB|TT|APA|ATS|SDA|EFE)(?:\s+[A-Za-z0-9]{1,5}){1,5}$")
+_DESK_CODES = re.compile(r"^(?:AAP|AFP|dpa|ANSA|NTB|TT|APA|ATS|SDA|EFE)(?:\s+[A-Za-z0-9]{1,5}){1,5}$")
+# ANSA/ANPA routing lines closing a story: "CRO01 1113 APE4800 GEST GEST03 MAE03".
+_ROUTING = re.compile(r"^(?:[A-Z0-9]{2,10}\s+){2,}[A-Z0-9]{2,10}$")
+# Markup sent as text (an embed snippet): "<div class=…></div><script src=…></script>".
+_CODE_PARA = re.compile(r"^\s*<[A-Za-z!/][^>]*>.*>\s*$", re.S)
+# Reuters' first paragraph "(Adds comments, detail)" is a note to editors, not copy.
+_EDITOR_NOTE = re.compile(r"^\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Fixes|Rewrites|Writes through"
+                          r"|Removes|Inserts|Clarifies|Replaces|Deletes|Resends|Moves|Makes)\b[^()]*\)$", re.I)
 _RIGHTS_PARA = re.compile(r"^(?:\(?©|\(c\)\s|copyright\b)", re.I)
 _SUBHEAD_TAGS = {"hl1", "hl2", "h1", "h2", "h3", "h4", "h5", "h6"}
 _PARA_TAGS = {"p", "li", "blockquote", "dd", "dt", "caption", "figcaption"}
@@ -79,12 +87,25 @@ def subhead_text(text: str) -> str:
 
 def _is_end_mark(text: str) -> bool:
     t = text.strip()
-    return is_signoff(t) or bool(_END_MARK.match(t)) or bool(_DESK_CODES.match(t))
+    routing = bool(_ROUTING.match(t)) and sum(1 for w in t.split() if any(c.isdigit() for c in w)) >= 2
+    return is_signoff(t) or bool(_END_MARK.match(t)) or bool(_DESK_CODES.match(t)) or routing
+
+
+def is_editor_note(text: str) -> bool:
+    """"(Adds comments, detail)", "(Corrects paragraph 3)": Reuters' note to editors above the copy."""
+    return bool(_EDITOR_NOTE.match(text.strip()))
+
+
+def drop_repeated_headline(blocks: list[Block], headline: str | None) -> list[Block]:
+    """AP repeats the slug-headline as the first paragraph ("BC-BBN--Top Ten"): print it once."""
+    if blocks and headline and blocks[0].text.strip().casefold() == headline.strip().casefold():
+        return blocks[1:]
+    return blocks
 
 
 def finish_blocks(blocks: list[Block]) -> tuple[Block, ...]:
     """Drop empty blocks, trailing sign-offs/end marks and rights notices; a body of subheads stays text."""
-    out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text)]
+    out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text) and not _CODE_PARA.match(b.text)]
     while out and out[-1].role is BlockRole.paragraph and (_is_end_mark(out[-1].text) or _RIGHTS_PARA.match(out[-1].text)):
         out.pop()
     if out and out[-1].role is BlockRole.paragraph:
@@ -113,7 +134,13 @@ def blocks_from_xml(el: Element | None, *, caps_subheads: bool = True, page: boo
     """
     blocks: list[Block] = []
     if el is not None:
-        _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS))
+        lead = el.text or ""
+        first = next(iter(el), None)
+        if lead.strip() and (first is None or _tag(first) not in _INLINE):
+            # copy written straight into <body> with no <p> (Reuters sports results): paragraphs and rows
+            blocks.extend(text_to_blocks(lead))
+            lead = ""
+        _walk(el, blocks, caps_subheads, _PAGE_SKIP if page else frozenset(_SKIP_TAGS), lead)
     return blocks
 
 
@@ -137,16 +164,35 @@ def _has_image(node: Element) -> bool:
     return any(_tag(d) in {"img", "media", "media-reference"} for d in node.iter())
 
 
-def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) -> None:
+# Inline markup met outside any paragraph: its words join the text around it in one paragraph.
+_INLINE = {"b", "i", "em", "strong", "a", "span", "u", "sub", "sup", "font", "small", "big", "abbr", "cite", "q", "mark",
+           "time", "person", "org", "location", "chron", "money", "num", "event", "virtloc", "classifier", "br", "tt",
+           "ins", "del", "s", "strike", "var", "code", "kbd", "nobr", "wbr"}
+
+
+def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], lead: str = "") -> None:
+    run: list[str] = [lead]
+
+    def flush() -> None:
+        text = clean("".join(run))
+        run.clear()
+        if text:
+            blocks.append(Block(text=text))
+
     for node in el:
         tag = _tag(node)
         if not tag:  # comment or processing instruction: only its tail is copy
-            _tail(node, blocks)
+            run.append(node.tail or "")
+            continue
+        if tag in _INLINE and not any(_tag(d) in _PARA_TAGS | _SUBHEAD_TAGS | {"div", "table"} for d in node.iter()):
+            run.append(" " if tag == "br" else _inline_text(node))
+            run.append(node.tail or "")
             continue
         figure_div = tag == "div" and skip is not _PAGE_SKIP and _has_image(node)
         if tag in skip or (figure_div and not any(_tag(c) in _SUBHEAD_TAGS for c in node.iter())):
-            _tail(node, blocks)
+            run.append(node.tail or "")
             continue
+        flush()
         if tag in _SUBHEAD_TAGS:
             text = clean("".join(node.itertext()))
             if text:
@@ -159,9 +205,7 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) ->
                     blocks.append(Block(text=text))
         elif tag in _PARA_TAGS:
             if any(_tag(c) in _PARA_TAGS | _SUBHEAD_TAGS | {"table", "div", "ul", "ol", "pre"} for c in node):
-                if text := clean(node.text):
-                    blocks.append(Block(text=text))
-                _walk(node, blocks, caps, skip)
+                _walk(node, blocks, caps, skip, node.text or "")
             elif _bold_only(node):
                 blocks.append(Block(role=BlockRole.subhead, text=subhead_text(clean("".join(node.itertext())) or "")))
             else:
@@ -172,14 +216,13 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str]) ->
                     role = BlockRole.subhead if caps and _is_caps_label(text) else BlockRole.paragraph
                     blocks.append(Block(role=role, text=text))
         elif tag in _CONTAINERS or len(node):
-            if text := clean(node.text):
-                blocks.append(Block(text=text))
-            _walk(node, blocks, caps, skip)
+            _walk(node, blocks, caps, skip, node.text or "")
         else:
             text = clean("".join(node.itertext()))
             if text:
                 blocks.append(Block(text=text))
-        _tail(node, blocks)
+        run.append(node.tail or "")
+    flush()
 
 
 def _table(table: Element, blocks: list[Block]) -> None:
@@ -194,12 +237,6 @@ def _table(table: Element, blocks: list[Block]) -> None:
             row = " | ".join(c for c in cells).strip(" |")
             if row:
                 blocks.append(Block(text=row))
-
-
-def _tail(node: Element, blocks: list[Block]) -> None:
-    text = clean(node.tail)
-    if text:
-        blocks.append(Block(text=text))
 
 
 def _inline_text(el: Element) -> str:
@@ -281,13 +318,22 @@ def text_to_blocks(text: str) -> list[Block]:
         chunks = split_indented(text)
         if len(chunks) == 1:
             chunks = text.split("\n")
+    rows = [(row, len(split) > 1) for ch in chunks for split in [_rows(ch)] for row in split]
     blocks: list[Block] = []
-    for chunk in (clean(ch) for ch in chunks):
+    for chunk, is_row in ((clean(ch), r) for ch, r in rows):
         if chunk:
-            sub = bool(blocks) and looks_like_subhead(chunk)
+            sub = bool(blocks) and not is_row and looks_like_subhead(chunk)
             blocks.append(Block(role=BlockRole.subhead if sub else BlockRole.paragraph,
                                 text=subhead_text(chunk) if sub else chunk))
     return blocks
+
+
+def _rows(chunk: str) -> list[str]:
+    """A chunk whose lines after the first are all short (results, listings) stays one row per line."""
+    lines = [line for line in chunk.split("\n") if line.strip()]
+    if len(lines) >= 3 and all(len(line.strip()) <= 50 for line in lines[1:]):
+        return lines
+    return [chunk]
 
 
 def looks_like_subhead(line: str) -> bool:
@@ -329,21 +375,24 @@ def strip_leading_dateline(blocks: list[Block], dateline: Dateline | None) -> li
     city = (dateline.city or city_from_dateline(dateline.text) or "").casefold()
     if lede is not None and city and (lede.city or "").casefold() == city:
         return ([Block(text=rest)] if rest else []) + blocks[1:]
+    if tag := _AGENCY_ONLY.match(head):  # AP writes the city in the dateline field, "(AP) _ …" in the copy
+        rest = head[tag.end():].strip()
+        return ([Block(text=rest)] if rest else []) + blocks[1:]
     lead = dateline.text.rstrip(" -–—")
     if lead and head.startswith(lead):
         rest = head[len(lead):].lstrip(" -–—:").strip()
+        if tag := _AGENCY_ONLY.match(rest):
+            rest = rest[tag.end():].strip()
         return ([Block(text=rest)] if rest else []) + blocks[1:]
     return blocks
 
 
 def language_tag(value: str | None) -> str | None:
     """BCP47-ish tag to the primary subtag we route on ("en-GB" → "en", legacy "in" → "id")."""
-    if not value:
-        return None
-    primary = re.split(r"[-_]", value.strip().lower())[0]
+    primary = primary_subtag(value)
     if not primary.isalpha() or not 2 <= len(primary) <= 3:
         return None
-    return {"in": "id", "ind": "id", "eng": "en", "fre": "fr", "fra": "fr"}.get(primary, primary)
+    return canonical(primary)
 
 
 _AGENCY_TAGS = (r"(?:AFP|AP|Reuters|REUTERS|ANTARA|Antara|dpa|DPA|EFE|ANSA|Xinhua|Bernama|BERNAMA|Yonhap|Kyodo|NTB|TT|PA"
@@ -352,15 +401,19 @@ _AGENCY_TAGS = (r"(?:AFP|AP|Reuters|REUTERS|ANTARA|Antara|dpa|DPA|EFE|ANSA|Xinhu
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 # "SAN FRANCISCO - ", "JAKARTA (AFP) - ", "GROSSETO, Italy (AP) -- ", "NEW YORK (AP) — "
 _CAPS_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][{_UP}.'’ -]{{1,40}}[{_UP}.])(?:,\s*[\w.,' ]{{1,40}}?)?"
-                        rf"(?:\s*\({_AGENCY_TAGS}\))?)\s*[-–—]{{1,2}}\s+(?=\S)")
+                        rf"(?:\s*\({_AGENCY_TAGS}\))?)\s*[-–—_]{{1,2}}\s+(?=\S)")
 # "London (dpa) - ", "Paris, Nov 20, 2023 (AFP) - ", "Tegucigalpa, Jan 2 (EFE).- ", "DAMASCUS (Reuters) - "
 _TAGGED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,[^()\n]{{1,60}}?)?\s*\({_AGENCY_TAGS}\))"
-                          rf"\s*\.?\s*[-–—:]{{1,2}}\s*(?=\S)")
+                          rf"\s*\.?\s*[-–—:_]{{1,2}}\s*(?=\S)")
 # ANSA puts the agency first: "(ANSA) - Rome, October 11 - "
 _AGENCY_FIRST = re.compile(rf"^(?P<dl>\({_AGENCY_TAGS}\)\s*[-–—]\s*(?P<city>[{_UP}][\w.'’ -]{{1,40}}?),\s*"
                            rf"[{_UP}][a-zà-ÿ]{{2,9}}\.?\s+\d{{1,2}})\s*[-–—]\s+(?=\S)")
-# Ritzau: "København /ritzau/: "
-_SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)\s*/[a-zA-Z]{{2,10}}/)\s*:?\s+(?=\S)")
+# Ritzau: "København /ritzau/: "; TASS: "MOSCOW, January 21. /TASS/. "
+_SLASHED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,\s*[\w ]{{1,30}}?\.?)?\s*/[a-zA-Z-]{{2,12}}/)"
+                           rf"\s*[.:]?\s+(?=\S)")
+
+
+_AGENCY_ONLY = re.compile(rf"^\({_AGENCY_TAGS}\)\s*[-–—_]{{1,2}}\s+(?=\S)")
 
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
@@ -380,10 +433,21 @@ def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
 _BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|af|av|oleh|de|da)\s+(?=\S)", re.I)
 
 
+_NAME_GLUE = {"and", "und", "et", "og", "och", "e", "y", "with", "of", "for", "de", "da", "di", "van", "von", "der",
+              "le", "la", "del", "dos", "das", "in", "at", "the", "staff", "writer", "correspondent", "reporter", "editor",
+              "dan", "dari", "bin", "binti", "al", "el", "ibn", "du", "des", "en", "i", "ja"}
+
+
+def looks_like_sentence(text: str) -> bool:
+    """"Situation serious, ready for all scenarios says EC" (ANSA's subtitle in <byline>) is no one's name."""
+    lower = [w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower() and w.lower() not in _NAME_GLUE]
+    return len(lower) >= 3
+
+
 def clean_byline(value: str | None) -> str | None:
     """The byline as the file states it, without the "By"/"Von"/"Par" word: "By Marwan Makdisi" → "Marwan Makdisi"."""
     text = clean(value)
-    if not text or is_signoff(text):
+    if not text or is_signoff(text) or looks_like_sentence(text):
         return None
     text = _BY_WORD.sub("", text).strip(" ,;")
     return text or None

@@ -15,6 +15,7 @@ for command in (stories.inspect, stories.translate, stories.run, operations.demo
     app.command()(command)
 app.command("kill")(stories.kill_cmd)
 app.command()(stories.rerun)
+app.command()(stories.reinstate)
 app.add_typer(glossary.app, name="glossary")
 app.add_typer(tm.app, name="tm")
 app.add_typer(partners.app, name="partners")

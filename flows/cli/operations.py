@@ -23,11 +23,12 @@ def deliveries(
     c = container(config)
     if state not in ("held", "conflict"):
         table = Table(title="Deliveries")
-        for col in ("partner", "story", "lang", "version", "state", "attempts", "key", "last error", "updated"):
+        for col in ("partner", "story", "lang", "version", "edition", "state", "attempts", "key", "last error",
+                    "updated"):
             table.add_column(col, overflow="fold")
         for r in c.ledger.rows(partner=partner, state=state):
-            table.add_row(r.partner, r.story_id, r.language, str(r.version), r.state, str(r.attempts),
-                          r.key or "-", r.last_error or "", str(r.updated_at)[:19])
+            table.add_row(r.partner, r.story_id, r.language, str(r.version), str(r.edition or "-"), r.state,
+                          str(r.attempts), r.key or "-", r.last_error or "", str(r.updated_at)[:19])
         out.print(table)
     if state in (None, "held"):
         held = c.stories.held()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from flows.terminal import (
     ConfigOpt,
@@ -65,9 +66,10 @@ def translate(
     from adapters.errors import KawatError, WireError
     from adapters.sources.safeopen import RefusedFile, read_regular
     from adapters.wire import parse_wire
-    from flows import steps
     from newsroom.credits import credit_lines
     from newsroom.render import to_ninjs
+    from services.ingest import check_language
+    from services.localize import translate_story
 
     if to not in ("en", "id"):
         console.print("[red]--to must be 'en' or 'id'[/red]")
@@ -81,7 +83,7 @@ def translate(
         raise typer.Exit(2) from None
     for story in stories:
         try:
-            article = steps.translate_story(c, steps.check_language(story), to, engine)
+            article = translate_story(c, check_language(story), to, engine)
         except KawatError as exc:
             console.print(f"[red]{file}: {exc}[/red]")
             raise typer.Exit(1) from None
@@ -89,7 +91,8 @@ def translate(
         doc = to_ninjs(article, uri=f"urn:kawat:{article.story_id}:{to}", credit_lines=lines)
         out.print_json(json.dumps(doc, ensure_ascii=False))
         if article.review.value != "ok":
-            console.print(f"[yellow]{article.story_id}: {article.review.value}: {'; '.join(article.qa.problems)}[/yellow]")
+            reasons = escape("; ".join(article.qa.problems))  # reasons may hold brackets rich would eat
+            console.print(f"[yellow]{article.story_id}: {article.review.value}: {reasons}[/yellow]")
 
 
 def run(
@@ -138,5 +141,22 @@ def kill_cmd(
 
     with in_process_run():
         state: Any = kill(story_id=story_id, reason=reason, confirm=confirm, return_state=True)
+    out.print(summary_table(flow_result(state)))
+    raise typer.Exit(1 if state.is_failed() else 0)
+
+
+def reinstate(
+    story_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why the kill is lifted (kept in the ledger)"),
+    config: Path | None = ConfigOpt,
+) -> None:
+    """Lift a kill and deliver the story's current revision again (runs the `reinstate` flow)."""
+    quiet_prefect()
+    container(config)
+    from flows.editorial import reinstate as reinstate_flow
+    from flows.runtime import in_process_run
+
+    with in_process_run():
+        state: Any = reinstate_flow(story_id=story_id, reason=reason, return_state=True)
     out.print(summary_table(flow_result(state)))
     raise typer.Exit(1 if state.is_failed() else 0)

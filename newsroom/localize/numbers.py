@@ -9,6 +9,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal, get_currency_name
 
+from newsroom.languages import canonical
+
 # Symbol -> ISO code, and house-style Indonesian currency names (Babel's are formal: "Dolar Amerika Serikat").
 SYMBOLS = {"US$": "USD", "$": "USD", "A$": "AUD", "S$": "SGD", "HK$": "HKD", "€": "EUR", "£": "GBP",
            "¥": "JPY", "Rp": "IDR"}
@@ -25,8 +27,7 @@ ID_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 
 def lang_of(code: str) -> str:
     """'id-ID', 'in' and 'ID' are Indonesian; any other code keeps its primary subtag."""
-    base = code.replace("_", "-").split("-")[0].lower()
-    return "id" if base == "in" else base
+    return canonical(code) or ""
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ _FUTURE = re.compile(
     r"direncanakan|rencananya|besok)\b|['’]ll\b")
 # Where a clause ends: a weekday belongs to the verb of its own clause ("said on Monday that it will ...").
 _CLAUSE = re.compile(
-    r"[.;!?:\"“”]|,\s|\s[-–—]\s|\b(?:said|says|told|added|announced|that|but|who|which|when|while|after|before|"
+    r"[.;!?:](?=\s|$)|[\"“”]|,\s|\s[-–—]\s|\b(?:said|says|told|added|announced|that|but|who|which|when|while|after|before|"
     r"kata|katanya|mengatakan|menurut|bahwa|tetapi|namun|yang|ketika|setelah|sebelum)\b")
 _PAST_SPEECH = re.compile(r"(?i)\b(?:said|told|announced|added|kata|mengatakan|menyatakan)\s*$")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from html import escape
 
 import nh3
@@ -54,7 +55,7 @@ def _figure(
 ) -> str:
     rows = ["<figure>"]
     text = caption(picture)
-    rendition = shown_rendition(picture)
+    rendition = shown_rendition(picture, picture_hrefs)
     if rendition is not None:
         size = "".join(
             f' {name}="{value}"'
@@ -82,10 +83,15 @@ def to_html(
     photo_credit: Mapping[str, str] | None = None,
     picture_hrefs: Mapping[str, str] | None = None,
     notice: str | None = None,
+    embargoed: datetime | None = None,
 ) -> str:
-    """A small, complete HTML5 page; every piece of article text is escaped."""
+    """A small, complete HTML5 page; every piece of article text is escaped.
+
+    `picture_hrefs` maps wire hrefs to where the files are relative to the page; `embargoed` prints
+    the embargo time at the top (for partners who receive embargoed copy early).
+    """
     headline = clean(article.headline)
-    parts = [f'<p class="notice warning">{_e(w)}</p>' for w in warnings(article)]
+    parts = [f'<p class="notice warning">{_e(w)}</p>' for w in warnings(article, embargoed)]
     parts.append(f"<h1>{_e(headline)}</h1>")
     if article.status == Status.canceled:
         parts.extend(f'<p class="notice">{_e(line)}</p>' for line in kill_notice(article))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from newsroom.languages import canonical
+
 _LABELS: Final[dict[str, dict[str, str]]] = {
     "id": {
         "photo": "Foto",
@@ -16,6 +18,7 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
         "withheld": "Berita ini ditahan sementara dan belum boleh diterbitkan.",
         "dry_run": "UJI COBA - TEKS INI BELUM DITERJEMAHKAN. Jangan diterbitkan.",
         "reason": "Alasan",
+        "embargo": "EMBARGO: tidak boleh diterbitkan sebelum",
         "mt_notice": "Artikel ini diterjemahkan dengan bantuan mesin penerjemah",
         "desk": "Meja Redaksi",
     },
@@ -30,6 +33,7 @@ _LABELS: Final[dict[str, dict[str, str]]] = {
         "withheld": "This story is withheld and must not be published yet.",
         "dry_run": "DRY RUN - THIS TEXT IS NOT TRANSLATED. Do not publish.",
         "reason": "Reason",
+        "embargo": "EMBARGO: not for publication before",
         "mt_notice": "This article was translated with the help of machine translation",
         "desk": "Desk",
     },
@@ -41,8 +45,7 @@ DEFAULT_LANGUAGE: Final = "en"
 
 def primary_language(language: str) -> str:
     """`id-ID` and `ID` both mean Indonesian for labelling purposes."""
-    base = (language or "").replace("_", "-").split("-")[0].strip().lower()
-    return "id" if base == "in" else base
+    return canonical(language) or ""
 
 
 def label(language: str, key: str) -> str:

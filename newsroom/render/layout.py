@@ -132,8 +132,9 @@ def is_killed(article: LocalizedArticle) -> bool:
     return article.status == Status.canceled
 
 
-# Which picture file a page shows: a screen-sized one first, the full file next, a thumbnail last.
-_SHOW_ORDER = ("quicklook", "preview", "web", "highdef", "hires", "original", "thumbnail")
+# Which picture file a page shows when sizes are unknown: a screen-sized one, the full file, a thumbnail last.
+_SHOW_ORDER = ("web", "preview", "highdef", "hires", "original", "quicklook", "thumbnail")
+WEB_MAX_WIDTH = 2048  # px: the widest rendition a page shows; wider files are for print
 
 # Characters a URI reference may carry as they are (RFC 3986 reserved + unreserved + `%`).
 _URI_SAFE = "/:@!$&'()*+,;=-._~%?#"
@@ -153,10 +154,20 @@ def rendition_href(href: str, picture_hrefs: Mapping[str, str] | None = None) ->
     return quote(clean(mapped) or name, safe=_URI_SAFE)
 
 
-def shown_rendition(picture: Picture) -> Rendition | None:
-    """The rendition a page should display."""
-    by_role = {r.role.casefold(): r for r in reversed(picture.renditions)}
+def shown_rendition(picture: Picture, available: Mapping[str, str] | None = None) -> Rendition | None:
+    """The rendition a page shows: the widest web-sized image, else by role; only files that were delivered.
+
+    `available` is the caller's href mapping (by href or file name); when given, renditions whose
+    file is not in it are never linked.
+    """
+    cands = [r for r in picture.renditions
+             if available is None or r.href in available or file_name(r.href) in available]
+    images = [r for r in cands if r.content_type.startswith("image/")] or cands
+    sized = [r for r in images if r.width and r.width <= WEB_MAX_WIDTH]
+    if sized:
+        return max(sized, key=lambda r: (r.width or 0, r.height or 0))
+    by_role = {r.role.casefold(): r for r in reversed(images)}
     for role in _SHOW_ORDER:
         if role in by_role:
             return by_role[role]
-    return picture.renditions[0] if picture.renditions else None
+    return images[0] if images else None

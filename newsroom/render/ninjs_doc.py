@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from newsroom.model import CreditRole, LocalizedArticle, Picture, Provenance, Status, Subject, safe_id
@@ -17,11 +17,13 @@ from newsroom.render.layout import (
     clean,
     credited_agency,
     dateline_city,
+    file_name,
     names,
     picture_credit,
     rendition_href,
 )
 from newsroom.render.plain_text import plain_body
+from newsroom.times import iso
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://\S+$")
@@ -31,10 +33,7 @@ _MEDIA_TOPIC = re.compile(r"^(?:medtop|mediatopic)[:/](\d{8})$", re.IGNORECASE)
 STANDARD = {"name": "ninjs", "version": NINJS_VERSION, "schema": SCHEMA_ID}
 
 
-def ninjs_datetime(value: datetime) -> str:
-    """RFC 3339 in UTC with `Z`; a naive time is taken to be UTC already (wire times are)."""
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
+ninjs_datetime = iso  # one spelling of time everywhere Kawat writes it (newsroom.times)
 
 
 def _check_uri(uri: str) -> str:
@@ -188,6 +187,8 @@ def _association(
         out["copyrightholder"] = holder
     renditions = []
     for index, r in enumerate(picture.renditions):
+        if picture_hrefs is not None and r.href not in picture_hrefs and file_name(r.href) not in picture_hrefs:
+            continue  # a file that was not delivered: never link to it
         rendition: dict[str, Any] = {
             "name": clean(r.role) or f"rendition{index + 1}",
             "href": rendition_href(r.href, picture_hrefs),
@@ -222,13 +223,13 @@ def _bodies(article: LocalizedArticle, credit_lines: Sequence[str]) -> list[dict
 def tombstone_ninjs(
     story_id: str,
     language: str,
-    version: int,
+    version: int | str,
     *,
     uri: str,
     reason: str | None,
     when: datetime,
 ) -> dict[str, Any]:
-    """A kill notice: same uri, a newer version, pubstatus canceled and no text at all."""
+    """The one kill notice format: same uri, a newer version (an edition label), canceled, no text at all."""
     note = "KILL: this story has been withdrawn by its source. Delete it and do not use it."
     if clean(reason):
         note += f" Reason: {clean(reason)}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from newsroom.model import LocalizedArticle, Status
 from newsroom.render.labels import label
 from newsroom.render.layout import body_parts, caption, clean, closing_credits, picture_credit
+from newsroom.times import iso
 
 
 def plain_body(article: LocalizedArticle, credit_lines: Sequence[str] = ()) -> str:
@@ -18,9 +20,11 @@ def plain_body(article: LocalizedArticle, credit_lines: Sequence[str] = ()) -> s
     return "\n\n".join(sections)
 
 
-def warnings(article: LocalizedArticle) -> list[str]:
-    """Notices that must travel with the copy itself, not only in metadata."""
+def warnings(article: LocalizedArticle, embargoed: datetime | None = None) -> list[str]:
+    """Notices that must travel with the copy itself, not only in metadata (the embargo when given)."""
     out: list[str] = []
+    if embargoed is not None:
+        out.append(f"{label(article.language, 'embargo')} {iso(embargoed)}")
     if article.provenance.dry_run:
         out.append(label(article.language, "dry_run"))
     if article.status == Status.withheld:
@@ -42,9 +46,10 @@ def to_text(
     credit_lines: Sequence[str] = (),
     photo_credit: Mapping[str, str] | None = None,
     notice: str | None = None,
+    embargoed: datetime | None = None,
 ) -> str:
-    """Headline, photo credit and caption, dateline-led body, `notice` (e.g. MT disclosure), credits."""
-    sections = [*warnings(article), clean(article.headline)]
+    """Embargo and warnings, headline, photo credit and caption, dateline-led body, `notice`, credits."""
+    sections = [*warnings(article, embargoed), clean(article.headline)]
     if article.status == Status.canceled:
         sections.extend(kill_notice(article))
         return "\n\n".join(s for s in sections if s) + "\n"

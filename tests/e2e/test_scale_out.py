@@ -59,13 +59,6 @@ def databases() -> Iterator[tuple[str, str]]:
         admin.close()
 
 
-def _cli(args: list[str], env: dict[str, str], timeout: float = 120) -> str:
-    r = subprocess.run([str(BIN / "prefect"), *args], env=env, cwd=REPO, capture_output=True, text=True,
-                       timeout=timeout)
-    assert r.returncode == 0, f"prefect {' '.join(args)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-    return r.stdout
-
-
 def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seaweed, databases, procs) -> None:  # type: ignore[no-untyped-def]
     prefect_db, kawat_db = databases
     kawat_url = f"postgresql://{PG}/{kawat_db}"
@@ -92,11 +85,20 @@ def test_two_workers_split_a_batch_and_never_deliver_twice(tmp_path: Path, seawe
                  "KAWAT_TEST_WRITER_ACCESS_KEY": seaweed.identities[0].access_key,
                  "KAWAT_TEST_WRITER_SECRET_KEY": seaweed.identities[0].secret_key}
     cli_env = prefect_env(tmp_path / "cli-home", server.api_url, **kawat_env)
-    _cli(["work-pool", "create", POOL, "--type", "process"], cli_env)
-    _cli(["deploy", "--prefect-file", "infra/prefect/prefect.yaml", "--all"], cli_env, timeout=180)
+    # `kawat deploy`: the pool, `prefect deploy` of infra/prefect/prefect.yaml, configured choices, limits.
+    r = subprocess.run([str(BIN / "kawat"), "deploy"], env=cli_env, cwd=REPO, capture_output=True, text=True,
+                       timeout=240)
+    assert r.returncode == 0, f"kawat deploy failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     api = server.client()
     dep = api.wait_deployment("syndicate", "syndicate-now", timeout=10)
     assert dep["work_pool_name"] == POOL
+    pool = api._json("GET", f"work_pools/{POOL}")
+    assert pool["type"] == "process" and pool["concurrency_limit"] >= 2
+    rerun = api.wait_deployment("rerun", "rerun-story", timeout=10)
+    assert {"type": "string", "enum": [partner["id"]]} in \
+        rerun["parameter_openapi_schema"]["properties"]["partner"]["anyOf"], "partners are a drop-down"
+    limits = {c["name"] for c in api._json("POST", "v2/concurrency_limits/filter", json={})}
+    assert "engine-dry-run" in limits
 
     workers = []
     for name in ("worker-a", "worker-b"):

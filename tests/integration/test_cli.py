@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from flows.bootstrap import set_container
 from flows.cli import app
 
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
 runner = CliRunner()
 
@@ -127,7 +128,13 @@ prefix = "kawat"
     partner = next(i for n, i in names.items() if f"cli-a-{tag}" in n)
     assert all(a.startswith(("Read:", "List:")) for a in partner.actions)
     assert partner.access_key in result.stdout
+    writer = names["kawat-writer"]
+    assert writer.access_key in result.stdout and writer.secret_key in result.stdout, "the writer's keys are shown once"
     assert list((tmp_path / "aws").rglob("*.json"))
+    # Only the identities file the operator named holds keys; nothing else written here (or in the repo) does.
+    for path in [*tmp_path.rglob("*"), *(REPO / "infra").rglob("*")]:
+        if path.is_file() and path != ids_file:
+            assert writer.secret_key not in path.read_text(errors="ignore"), path
     from tests.support.s3 import client_for
 
     assert client_for(seaweed, ADMIN).head_bucket(Bucket=f"cli-a-{tag}")

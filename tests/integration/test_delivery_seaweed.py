@@ -116,6 +116,8 @@ def test_delivery_is_readable_by_partner_and_valid_ninjs(env, publisher, shared_
         obj = reader.get_object(Bucket=partner.bucket, Key=key)
         Draft202012Validator(schema).validate(json.loads(obj["Body"].read()))
         assert obj["Metadata"]["story"] == p.story_id and obj["Metadata"]["version"] == "1"
+        assert obj["Metadata"]["edition"] == "1" and obj["ContentType"] == "application/json; charset=utf-8"
+        assert obj["CacheControl"] == (contract.CACHE_LATEST if key == latest else contract.CACHE_IMMUTABLE)
     assert [line["key"] for line in _feed(reader, partner) if line["story"] == p.story_id] == [out.key]
 
 
@@ -127,7 +129,8 @@ def test_second_identical_run_writes_zero_objects(env, publisher, tmp_path) -> N
     # Even with the ledger lost, checksums in the bucket prevent rewrites.
     fresh = Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")), clock=Clock())
     again = fresh.deliver(partner, store, p, run_id="r3")
-    assert again.state == "delivered" and again.objects_written == 0
+    assert again.edition == 1 and again.key.endswith("/v1.1.json")
+    assert again.objects_written <= 1  # at most the re-announcement, under a number after the bucket's last
 
 
 def test_update_moves_latest_and_adds_feed_line(env, publisher) -> None:
@@ -138,7 +141,7 @@ def test_update_moves_latest_and_adds_feed_line(env, publisher) -> None:
     publisher.deliver(partner, store, pub(story=sid, version=2, headline="dua"), run_id="r2")
     latest = contract.latest_key(partner.prefix, "id", PUBLISHED, sid)
     doc = json.loads(reader.get_object(Bucket=partner.bucket, Key=latest)["Body"].read())
-    assert doc["headlines"][0]["value"] == "dua" and doc["version"] == "2"
+    assert doc["headlines"][0]["value"] == "dua" and doc["version"] == "2.1"
     lines = _feed(reader, partner)
     assert len(lines) == before + 1
     assert [line["version"] for line in lines if line["story"] == sid] == [1, 2]
@@ -150,12 +153,14 @@ def test_kill_leaves_tombstone_and_no_body(env, publisher, shared_dir) -> None:
     partner, store, reader = env
     sid = _story()
     publisher.deliver(partner, store, pub(story=sid, version=1), run_id="r1")
-    out = publisher.kill(partner, store, sid, "id", 2, run_id="r2", reason="withdrawn by AFP")
+    out = publisher.kill(partner, store, sid, "id", 1, run_id="r2", reason="withdrawn by AFP")
     assert out.state == "revoked"
     story_dir = contract.story_dir(partner.prefix, "id", PUBLISHED, sid) + "/"
     keys = [o["Key"] for o in reader.list_objects_v2(Bucket=partner.bucket, Prefix=story_dir).get("Contents", [])]
-    assert keys == [story_dir + contract.LATEST]
+    assert keys == [story_dir + contract.LATEST, story_dir + "v1.2.json"]
     tomb = json.loads(reader.get_object(Bucket=partner.bucket, Key=keys[0])["Body"].read())
+    assert reader.get_object(Bucket=partner.bucket, Key=keys[1])["Body"].read() == json.dumps(
+        tomb, ensure_ascii=False, indent=2, sort_keys=True).encode()
     schema = json.loads((shared_dir / "schemas" / "ninjs-schema_2.2.json").read_text())
     Draft202012Validator(schema).validate(tomb)
     assert tomb["pubstatus"] == "canceled" and "bodies" not in tomb

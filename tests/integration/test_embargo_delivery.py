@@ -7,8 +7,10 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import services.deliver
+import services.ingest
+import services.localize
 from adapters.sources.memory import MemorySource
-from flows import steps
 from flows.bootstrap import set_container
 from tests.support import kawat_env
 from tests.support.s3 import client_for
@@ -34,14 +36,14 @@ def test_hold_partner_waits_for_release_deliver_partner_gets_flagged_copy(tmp_pa
     try:
         source = MemorySource(name="m")
         source.add("embargoed.xml", data)
-        ((story_id, version, kind),) = steps.ingest_file(c, source, source.poll()[0]).stories
+        ((story_id, version, kind),) = services.ingest.ingest_file(c, source, source.poll()[0]).stories
         assert kind == "held"
         assert c.stories.get(story_id).embargoed == release
-        assert steps.release_embargoes(c) == [], "never released early"
+        assert services.ingest.release_embargoes(c) == [], "never released early"
 
-        (article,) = steps.localize(c, story_id)
+        (article,) = services.localize.localize(c, story_id)
         assert article.provenance.engine == "dry-run"  # confidential engines only before release
-        states = {r.partner: r.state for r in steps.deliver(c, story_id, run_id="early")}
+        states = {r.partner: r.state for r in services.deliver.deliver(c, story_id, run_id="early")}
         hold_cfg, early_cfg = c.settings.partners
         assert states == {hold_cfg.id: "held", early_cfg.id: "delivered"}
         assert _keys(seaweed, report, hold_cfg) == {}
@@ -49,10 +51,9 @@ def test_hold_partner_waits_for_release_deliver_partner_gets_flagged_copy(tmp_pa
         assert json.loads(latest)["embargoed"].startswith(release.strftime("%Y-%m-%dT%H:%M"))
 
         later = release + timedelta(seconds=5)
-        monkeypatch.setattr(steps, "now_utc", lambda: later)
-        c.publisher.clock = lambda: later
-        assert steps.release_embargoes(c) == [(story_id, version)]
-        states = {r.partner: r.state for r in steps.deliver(c, story_id, run_id="release")}
+        c.clock = c.publisher.clock = lambda: later  # the injected clock: two hours on
+        assert services.ingest.release_embargoes(c) == [(story_id, version)]
+        states = {r.partner: r.state for r in services.deliver.deliver(c, story_id, run_id="release")}
         assert states[hold_cfg.id] == "delivered"
         assert states[early_cfg.id] in ("unchanged", "delivered")
         assert any(k.endswith("latest.json") for k in _keys(seaweed, report, hold_cfg))
@@ -71,15 +72,15 @@ def test_missing_partner_credentials_fail_visibly_and_resend_recovers(tmp_path: 
         source = MemorySource(name="m")
         sample = kawat_env.SAMPLES / "afp-en-shipping-green-fleet.xml"
         source.add(sample.name, sample.read_bytes())
-        ((story_id, _, _),) = steps.ingest_file(c, source, source.poll()[0]).stories
-        steps.localize(c, story_id)
-        (rec,) = steps.deliver(c, story_id, run_id="no-creds")
+        ((story_id, _, _),) = services.ingest.ingest_file(c, source, source.poll()[0]).stories
+        services.localize.localize(c, story_id)
+        (rec,) = services.deliver.deliver(c, story_id, run_id="no-creds")
         assert rec.state == "failed" and "KAWAT_TEST_WRITER_ACCESS_KEY" in (rec.detail or "")
         (row,) = c.ledger.failed()
         assert row.story_id == story_id and "KAWAT_TEST_WRITER_ACCESS_KEY" in (row.last_error or "")
 
         monkeypatch.setenv("KAWAT_TEST_WRITER_ACCESS_KEY", access)
-        (rec,) = steps.deliver(c, story_id, run_id="resend")
+        (rec,) = services.deliver.deliver(c, story_id, run_id="resend")
         assert rec.state == "delivered" and not c.ledger.failed()
     finally:
         set_container(None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import services.ingest
+import services.localize
 from adapters.sources.memory import MemorySource
-from flows import steps
 from flows.bootstrap import bootstrap
 from flows.settings import Settings
 
@@ -34,21 +35,21 @@ def test_glossary_change_marks_only_affected_stories(tmp_path: Path) -> None:
     source = MemorySource(name="m")
     source.add(SAMPLE.name, SAMPLE.read_bytes())
     (item,) = source.poll()
-    ((story_id, _, _),) = steps.ingest_file(c, source, item).stories
-    (article,) = steps.localize(c, story_id)
+    ((story_id, _, _),) = services.ingest.ingest_file(c, source, item).stories
+    (article,) = services.localize.localize(c, story_id)
     assert article.provenance.glossary_version == c.glossary.version
-    assert steps.glossary_stale(c) == []
+    assert services.localize.glossary_stale(c) == []
 
     _edit(terms, "bursa saham", "bursa efek")  # "stock exchange": not in the story
     c2 = _container(tmp_path, terms)
     assert c2.glossary.version != c.glossary.version
-    assert steps.glossary_stale(c2) == []
+    assert services.localize.glossary_stale(c2) == []
     assert c2.articles.get(story_id, "id").provenance.glossary_version == c2.glossary.version
 
     _edit(terms, "Dewan Keamanan", "DK PBB")  # a term the story uses ("Security Council")
     c3 = _container(tmp_path, terms)
-    assert steps.glossary_stale(c3) == [story_id]
-    (again,) = steps.localize(c3, story_id)
+    assert services.localize.glossary_stale(c3) == [story_id]
+    (again,) = services.localize.localize(c3, story_id)
     assert again.provenance.glossary_version == c3.glossary.version
     assert "DK PBB" in " ".join(b.text for b in again.body) + again.headline
-    assert steps.glossary_stale(c3) == []
+    assert services.localize.glossary_stale(c3) == []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import services.ingest
 from adapters.sources.folder import FolderSource
-from flows import steps
 from flows.bootstrap import bootstrap
 from flows.settings import Settings
 
@@ -22,9 +22,9 @@ def container(tmp_path: Path):  # type: ignore[no-untyped-def]
     return bootstrap(Settings(data_dir=tmp_path / "state", engine="dry-run", partners=[]))
 
 
-def _ingest_all(c, inbox: Path) -> dict[str, steps.IngestResult]:  # type: ignore[no-untyped-def]
+def _ingest_all(c, inbox: Path) -> dict[str, services.ingest.IngestResult]:  # type: ignore[no-untyped-def]
     source = FolderSource(inbox, name="drop")
-    return {Path(r.file).name: r for r in (steps.ingest_file(c, source, item) for item in source.poll())}
+    return {Path(r.file).name: r for r in (services.ingest.ingest_file(c, source, item) for item in source.poll())}
 
 
 def test_mixed_folder_records_good_and_quarantines_hostile(container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -95,9 +95,9 @@ def test_embargoed_story_is_held_until_release(container, tmp_path: Path) -> Non
     assert story.embargoed is not None
     if story.embargoed > datetime.now(UTC):
         assert kind == "held"
-        assert steps.release_embargoes(container, story.embargoed - timedelta(seconds=1)) == []
-        assert steps.release_embargoes(container, story.embargoed + timedelta(seconds=1)) == [(sid, version)]
-        assert steps.release_embargoes(container, story.embargoed + timedelta(seconds=2)) == []
+        assert services.ingest.release_embargoes(container, story.embargoed - timedelta(seconds=1)) == []
+        assert services.ingest.release_embargoes(container, story.embargoed + timedelta(seconds=1)) == [(sid, version)]
+        assert services.ingest.release_embargoes(container, story.embargoed + timedelta(seconds=2)) == []
     else:  # a fixture embargo already in the past is simply deliverable
         assert kind == "new"
 
@@ -112,7 +112,7 @@ def test_byte_identical_resend_is_a_no_op_without_parsing(container, tmp_path: P
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a byte-identical re-send must not be parsed again")
 
-    monkeypatch.setattr(steps, "parse_wire", boom)
+    monkeypatch.setattr(services.ingest, "parse_wire", boom)
     shutil.copy2(FIXTURES / "newsml12-text-rev1.xml", inbox / "a-resent.xml")
     results = _ingest_all(container, inbox)
     assert results["a-resent.xml"].stories == [(sid, version, "duplicate")]

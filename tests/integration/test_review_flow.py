@@ -28,8 +28,9 @@ def test_held_article_pauses_until_the_editor_approves_with_a_correction(tmp_pat
     from prefect.client.schemas.objects import StateType
     from prefect.flow_runs import resume_flow_run
 
+    import services.ingest
+    import services.localize
     from adapters.sources.memory import MemorySource
-    from flows import steps
     from flows.editorial import localize
 
     monkeypatch.setattr("tests.support.mt_servers.fake_translate", _drops_first_placeholder)
@@ -43,7 +44,7 @@ def test_held_article_pauses_until_the_editor_approves_with_a_correction(tmp_pat
             sample = kawat_env.SAMPLES / "afp-en-security-council-drought.xml"
             source = MemorySource(name="m")
             source.add(sample.name, sample.read_bytes())
-            ((story_id, _, _),) = steps.ingest_file(c, source, source.poll()[0]).stories
+            ((story_id, _, _),) = services.ingest.ingest_file(c, source, source.poll()[0]).stories
 
             result: dict = {}
             worker = threading.Thread(target=lambda: result.setdefault("rows", localize(
@@ -82,8 +83,9 @@ def test_held_article_pauses_until_the_editor_approves_with_a_correction(tmp_pat
 
 def test_imported_post_edit_wins_over_the_engine(tmp_path: Path) -> None:
     """A TMX post-edit of a paragraph is used as is on the next localization; the engine never sees it."""
+    import services.ingest
+    import services.localize
     from adapters.sources.memory import MemorySource
-    from flows import steps
     from flows.bootstrap import bootstrap
     from flows.settings import Settings
 
@@ -91,11 +93,11 @@ def test_imported_post_edit_wins_over_the_engine(tmp_path: Path) -> None:
     sample = kawat_env.SAMPLES / "afp-en-security-council-drought.xml"
     source = MemorySource(name="m")
     source.add(sample.name, sample.read_bytes())
-    ((story_id, _, _),) = steps.ingest_file(c, source, source.poll()[0]).stories
+    ((story_id, _, _),) = services.ingest.ingest_file(c, source, source.poll()[0]).stories
     story = c.stories.get(story_id)
     first = story.body[0].text
     edited = "Dewan Keamanan PBB akan menggelar sidang darurat pada Kamis tentang kekeringan di Sahel."
     c.tm.store([(first, edited)], "en", "id", engine="human", glossary_version=None, origin="human")
-    (article,) = steps.localize(c, story_id, target="id", force=True)
+    (article,) = services.localize.localize(c, story_id, target="id", force=True)
     assert article.body[0].text == edited
     assert article.body[1].text.startswith("[id]"), "other paragraphs still go to the engine"

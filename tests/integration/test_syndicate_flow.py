@@ -118,11 +118,14 @@ def test_kill_leaves_a_tombstone_and_no_body(world, seaweed) -> None:  # type: i
     again = kill(story_id=story, reason="Legal: withdrawn by the agency", confirm=story)  # an editor's retry
     assert c.stories.get(story).version == killed_version
     assert {r["version"] for r in again} == {killed_version}
+    assert all(r["state"] == "revoked" and r["detail"] == "already killed" for r in again)
     for partner in c.settings.partners:
         objects = {k: v for k, v in _partner_keys(seaweed, report, partner).items() if f"/{story}/" in k}
-        assert list(objects) == [k for k in objects if k.endswith("latest.json")]
+        # latest.json and the tombstone edition (v{revision}.2.json, the same bytes) are all that is left.
+        assert sorted(k.rsplit("/", 1)[1] for k in objects) == ["latest.json", f"v{killed_version}.2.json"]
+        assert len(set(objects.values())) == 1
         doc = json.loads(next(iter(objects.values())))
-        assert doc["pubstatus"] == "canceled" and "bodies" not in doc
+        assert doc["pubstatus"] == "canceled" and "bodies" not in doc and doc["version"] == f"{killed_version}.2"
 
 
 def test_flow_parameters_are_typed_and_bad_story_fails_fast(world) -> None:  # type: ignore[no-untyped-def]
@@ -217,11 +220,11 @@ def test_task_runs_say_which_story_engine_and_partner(world) -> None:  # type: i
 
 def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import flows.syndicate as fs
-    from flows import steps
+    import services.process
 
     c, _, _ = world
     kawat_env.fast_task_retries(monkeypatch)
-    real, raised = steps.process, []
+    real, raised = services.process.process, []
 
     def flaky(c_, story_id, **kw):  # type: ignore[no-untyped-def]
         if not raised:
@@ -229,7 +232,7 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
             raise RuntimeError("connection pool exhausted")
         return real(c_, story_id, **kw)
 
-    monkeypatch.setattr(steps, "process", flaky)
+    monkeypatch.setattr(services.process, "process", flaky)
     rows = fs.syndicate()["rows"]
     assert raised, "no story reached processing"
     states = {r["state"] for r in rows if r["story_id"] == raised[0]}

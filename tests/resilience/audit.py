@@ -20,7 +20,7 @@ class Audit:
     expected: set[tuple[str, str, str]]  # (partner, story, language) that must have arrived
     latest: Counter = field(default_factory=Counter)  # (partner, story, lang) -> latest.json objects
     feed: Counter = field(default_factory=Counter)  # (partner, story, lang, version) -> feed lines
-    versions: dict = field(default_factory=dict)  # (partner, story, lang) -> set of v{n}.json versions
+    versions: dict = field(default_factory=dict)  # (partner, story, lang) -> revisions with a v{n}.{e}.json
     ledger_delivered: Counter = field(default_factory=Counter)  # (partner, story, lang, version) -> rows
     partial: list[str] = field(default_factory=list)  # objects whose bytes do not match their sha256
     dangling: list[str] = field(default_factory=list)  # latest.json pointing at a missing/different version
@@ -95,7 +95,7 @@ def audit(settings: Settings, ledger: DeliveryLedger, admin, expected_stories: l
             if name == contract.LATEST:
                 result.latest[(p.id, sid, lang)] += 1
                 doc = json.loads(data)
-                target = key.rsplit("/", 1)[0] + f"/v{int(doc['version'])}.json"
+                target = key.rsplit("/", 1)[0] + f"/v{doc['version']}.json"  # latest names its edition (3.2)
                 try:
                     body = admin.get_object(Bucket=p.bucket, Key=target)["Body"].read()
                 except admin.exceptions.NoSuchKey:

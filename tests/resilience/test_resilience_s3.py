@@ -105,7 +105,7 @@ def test_s3_delivery_that_exhausts_its_retries_is_finished_by_the_task_retry(tmp
 
     def arm(proxy, settings, c) -> None:  # type: ignore[no-untyped-def]
         # Every try one delivery makes: tenacity's attempts x (the put + botocore's one retry).
-        tries = c.publisher.attempts * c.store_for(settings.partners[0]).client.meta.config.retries[
+        tries = c.publisher.retry.attempts * c.store_for(settings.partners[0]).client.meta.config.retries[
             "total_max_attempts"]
         budget.append(tries)
         for _ in range(tries):

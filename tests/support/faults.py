@@ -91,14 +91,17 @@ class S3FaultProxy:
     """A forwarding HTTP proxy in front of an S3 endpoint that fails a share of requests (seeded).
 
     Faults: `500` (S3 InternalError, request never forwarded), `reset-before` (TCP RST, never forwarded),
-    `reset-after` (forwarded and applied, then RST instead of the answer), `slow` (extra latency).
+    `reset-after` (forwarded and applied, then RST instead of the answer), `slow` (extra latency),
+    `stall` (held `stall_seconds`, then forwarded: only by rule, never at random).
     Signed requests survive because the Host header is passed through unchanged."""
 
     upstream: str
     rate: float = 0.20
     seed: int = 0
     slow_seconds: float = 0.3
+    stall_seconds: float = 5.0  # `stall`: held this long, then forwarded (inside the client's read timeout)
     enabled: bool = True
+    outage: bool = False  # every request answered 500, as an S3 endpoint that is down
     injected: Counter = field(default_factory=Counter)
     by_method: Counter = field(default_factory=Counter)
     requests: int = 0
@@ -153,6 +156,9 @@ class S3FaultProxy:
                     self.injected[rule[2]] += 1
                     self.by_method[method] += 1
                     return rule[2]
+            if self.outage:
+                self.injected["500"] += 1
+                return "500"
             if not self.enabled or self._rng.random() >= self.rate:
                 return "ok"
             action = self._rng.choice(["500", "reset-before", "reset-after", "slow"])
@@ -206,6 +212,8 @@ class S3FaultProxy:
             return self._reset(h)
         if action == "slow":
             time.sleep(self.slow_seconds)
+        if action == "stall":
+            time.sleep(self.stall_seconds)
         conn = http.client.HTTPConnection(self._up_host, self._up_port, timeout=60)
         try:
             conn.putrequest(h.command, h.path, skip_host=True, skip_accept_encoding=True)

@@ -13,7 +13,7 @@ from adapters.sources.folder import FolderSource
 from adapters.wire import parse_wire
 from flows.bootstrap import Container, bootstrap
 from flows.settings import Settings
-from flows.steps import ingest_file
+from services.ingest import ingest_file
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
 SECRET = b"KAWAT_S3_SECRET_KEY=leak-me-if-you-can-9f8e7d"

@@ -1,46 +1,37 @@
-"""The delivery ledger on SQLite and PostgreSQL: atomic claims, state moves, queries."""
+"""The delivery ledger on SQLite and PostgreSQL: atomic claims, state moves, the kill register, feed numbers."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 
 from adapters.db import make_engine
-from adapters.ledger import DeliveryLedger, DeliveryState, ObjectRecord
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _pg_available() -> bool:
-    try:
-        eng = make_engine(PG_URL)
-        with eng.connect() as c:
-            c.execute(text("select 1"))
-        eng.dispose()
-        return True
-    except Exception:
-        return False
+from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState, ObjectRecord
+from tests.support.pg import pg_schema_engine
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def ledger(request, tmp_path) -> Iterator[DeliveryLedger]:
     if request.param == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+        yield DeliveryLedger(eng)
+        eng.dispose()
     else:
-        if not _pg_available():
-            pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-        eng = make_engine(PG_URL)
-    yield DeliveryLedger(eng)
-    eng.dispose()
+        with pg_schema_engine("ledger") as eng:
+            yield DeliveryLedger(eng)
 
 
 def _story() -> str:
     return f"afp.com-20231120-{uuid.uuid4().hex[:8]}"
+
+
+def k(story: str, version: int = 1, lang: str = "id", partner: str = "p") -> DeliveryKey:
+    return DeliveryKey(partner, story, lang, version)
 
 
 def test_claim_is_exclusive_across_threads(ledger: DeliveryLedger) -> None:
@@ -50,7 +41,7 @@ def test_claim_is_exclusive_across_threads(ledger: DeliveryLedger) -> None:
 
     def worker() -> None:
         barrier.wait()
-        results.append(ledger.claim("p", story, "id", 1))
+        results.append(ledger.claim(k(story)))
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for t in threads:
@@ -62,23 +53,27 @@ def test_claim_is_exclusive_across_threads(ledger: DeliveryLedger) -> None:
 
 def test_failed_rows_are_reclaimable_delivered_rows_are_not(ledger: DeliveryLedger) -> None:
     s = _story()
-    assert ledger.claim("p", s, "id", 1)
-    ledger.mark_failed("p", s, "id", 1, "503 slow down")
-    row = ledger.get("p", s, "id", 1)
+    assert ledger.claim(k(s))
+    ledger.mark_failed(k(s), "503 slow down")
+    row = ledger.get(k(s))
     assert row and row.state == DeliveryState.failed and row.last_error == "503 slow down"
     assert [r.story_id for r in ledger.failed("p")].count(s) == 1
-    assert ledger.claim("p", s, "id", 1)
-    assert ledger.get("p", s, "id", 1).attempts == 2
-    ledger.mark_delivered("p", s, "id", 1, key="k1", checksum="c1")
-    assert not ledger.claim("p", s, "id", 1)
-    assert ledger.claim("p", s, "id", 1, force=True)
+    assert ledger.claim(k(s))
+    assert ledger.get(k(s)).attempts == 2
+    ledger.mark_delivered(k(s), edition=1, obj_key="k1", checksum="c1")
+    assert not ledger.claim(k(s))
+    assert ledger.claim(k(s), force=True)
+    ledger.mark_delivered(k(s), edition=1, obj_key="k1", checksum="c1")
+    assert ledger.claim(k(s), from_states=[DeliveryState.delivered])  # a changed rendering takes it back
+    ledger.set_edition(k(s), 2, "c2")
+    assert (ledger.get(k(s)).edition, ledger.get(k(s)).checksum) == (2, "c2")
 
 
 def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
     s = _story()
     for v in (1, 2):
-        assert ledger.claim("p", s, "id", v)
-        ledger.mark_delivered("p", s, "id", v, key=f"k{v}", checksum=f"c{v}")
+        assert ledger.claim(k(s, v))
+        ledger.mark_delivered(k(s, v), edition=1, obj_key=f"k{v}", checksum=f"c{v}")
     states = {r.version: r.state for r in ledger.rows(partner="p", story_id=s)}
     assert states == {1: DeliveryState.superseded, 2: DeliveryState.delivered}
     assert ledger.latest_delivered("p", s, "id").version == 2
@@ -87,37 +82,101 @@ def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
 
 def test_stale_pending_claim_can_be_taken_over(ledger: DeliveryLedger) -> None:
     s = _story()
-    assert ledger.claim("p", s, "id", 1)
-    assert not ledger.claim("p", s, "id", 1)
+    assert ledger.claim(k(s))
+    assert not ledger.claim(k(s))
     ledger.lease = timedelta(seconds=-1)  # every pending row is now stale (its worker died)
-    assert ledger.claim("p", s, "id", 1)
+    assert ledger.claim(k(s))
 
 
-def test_revoke_marks_every_version_and_blocks_redelivery(ledger: DeliveryLedger) -> None:
+def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: DeliveryLedger) -> None:
     s = _story()
-    assert ledger.claim("p", s, "id", 1)
-    ledger.mark_delivered("p", s, "id", 1, key="k", checksum="c")
-    ledger.mark_held("p", s, "en", 1, checksum="x")
-    ledger.revoke("p", s, "id", 2, key="latest", checksum="t", reason="legal")
+    assert ledger.claim(k(s))
+    ledger.mark_delivered(k(s), edition=1, obj_key="k", checksum="c")
+    ledger.mark_held(k(s, lang="en"), checksum="x")
+    ledger.revoke(k(s), edition=2, obj_key="v1.2.json", checksum="t", reason="legal")
     assert {r.state for r in ledger.rows(partner="p", story_id=s, language="id")} == {DeliveryState.revoked}
-    assert ledger.is_revoked("p", s, "id", 1) and not ledger.is_revoked("p", s, "en", 1)
+    assert ledger.get(k(s)).edition == 2
     assert ledger.rows(partner="p", state="held", story_id=s)[0].language == "en"
+    ledger.mark_blocked(k(s, 2), reason="blocked by kill (legal)")
+    row = ledger.get(k(s, 2))
+    assert row.state == DeliveryState.blocked and row.last_error == "blocked by kill (legal)"
+    assert [r.version for r in ledger.rows(state="blocked", story_id=s)] == [2]
 
 
-def test_lookup_answers_is_revoked_and_get_in_one(ledger: DeliveryLedger) -> None:
+def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: DeliveryLedger) -> None:
     s = _story()
-    assert ledger.lookup("p", s, "id", 1) == (False, None)
-    assert ledger.claim("p", s, "id", 1)
-    ledger.mark_delivered("p", s, "id", 1, key="k1", checksum="c1")
-    assert ledger.claim("p", s, "id", 2)
-    revoked, row = ledger.lookup("p", s, "id", 1)
-    assert not revoked and row == ledger.get("p", s, "id", 1) and row.checksum == "c1"
-    ledger.revoke("p", s, "id", 3, key="latest", checksum="t", reason="legal")
-    for v in (1, 2, 3):
-        assert ledger.lookup("p", s, "id", v) == (ledger.is_revoked("p", s, "id", v), ledger.get("p", s, "id", v))
-        assert ledger.lookup("p", s, "id", v)[0]
-    assert ledger.lookup("p", s, "id", 4) == (False, None)  # a later revision is not covered by the kill
-    assert ledger.lookup("p", s, "en", 1) == (False, None)
+    assert ledger.active_kill(s) is None
+    with pytest.raises(ValueError):
+        ledger.reinstate(s, "nothing to lift")
+    first, new = ledger.record_kill(s, "legal")
+    assert new and ledger.active_kill(s) == first
+    again, new = ledger.record_kill(s, "another reason")
+    assert not new and again == first  # the first kill (its time, its reason) stands
+    with pytest.raises(ValueError):
+        ledger.record_kill(s, "  ")
+    ledger.reinstate(s, "cleared by legal")
+    assert ledger.active_kill(s) is None
+    ledger.record_kill(s, "again")
+    assert [(e.action, e.reason) for e in ledger.story_events(s)] == [
+        ("kill", "legal"), ("reinstate", "cleared by legal"), ("kill", "again")]
+
+
+def _announce(ledger: DeliveryLedger, partner: str, story: str, edition: int = 1):  # type: ignore[no-untyped-def]
+    return ledger.announce(partner, story, "id", 1, edition,
+                           make=lambda seq, at: (f"feed/{seq:012d}.ndjson", json.dumps({"seq": seq, "story": story})))
+
+
+def test_feed_numbers_are_per_partner_gap_free_and_allocated_once_per_change(ledger: DeliveryLedger) -> None:
+    a, b = f"pa-{uuid.uuid4().hex[:6]}", f"pb-{uuid.uuid4().hex[:6]}"
+    s = _story()
+    first = _announce(ledger, a, s)
+    assert first.seq == 1 and _announce(ledger, a, s) == first  # a retry gets its number back
+    assert _announce(ledger, a, s, edition=2).seq == 2
+    assert _announce(ledger, b, s).seq == 1  # each partner has a feed of its own
+    assert [e.seq for e in ledger.feed_entries(a, unwritten=True)] == [1, 2]
+    ledger.mark_feed_written(a, 1)
+    assert [e.seq for e in ledger.feed_entries(a, unwritten=True)] == [2]
+
+
+def test_feed_numbers_stay_unique_and_gap_free_under_concurrent_workers(ledger: DeliveryLedger) -> None:
+    partner = f"pc-{uuid.uuid4().hex[:6]}"
+    # Separate ledgers on one database, as separate worker processes would be.
+    others = [DeliveryLedger(make_engine(str(ledger.engine.url.render_as_string(hide_password=False))))
+              for _ in range(3)]
+    workers = [ledger, *others]
+    got: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            for j in range(5):
+                got.append(_announce(workers[i % len(workers)], partner, f"s{i}-{j}").seq)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for other in others:
+        other.engine.dispose()
+    assert not errors, errors
+    assert sorted(got) == list(range(1, 41))
+    assert [e.seq for e in ledger.feed_entries(partner)] == list(range(1, 41))
+
+
+def test_renumbering_moves_unwritten_entries_past_numbers_the_bucket_already_has(ledger: DeliveryLedger) -> None:
+    partner = f"pr-{uuid.uuid4().hex[:6]}"
+    _announce(ledger, partner, "s1")
+    _announce(ledger, partner, "s2")
+    assert ledger.renumber_after(partner, 5) == 2
+    entries = ledger.feed_entries(partner)
+    assert [(e.seq, e.story_id, e.key) for e in entries] == [
+        (6, "s1", "feed/000000000006.ndjson"), (7, "s2", "feed/000000000007.ndjson")]
+    assert [json.loads(e.line)["seq"] for e in entries] == [6, 7]
 
 
 def test_objects_and_blobs_roundtrip(ledger: DeliveryLedger) -> None:
@@ -126,7 +185,7 @@ def test_objects_and_blobs_roundtrip(ledger: DeliveryLedger) -> None:
     s = _story()
     data = b"hello"
     sha = hashlib.sha256(data).hexdigest()
-    rec = ObjectRecord("p", s, "id", 1, "version", f"{s}/v1.json", sha, "application/json")
+    rec = ObjectRecord("p", s, "id", 1, "version", f"{s}/v1.1.json", sha, "application/json")
     ledger.record_objects([rec, rec], {sha: data})
     assert ledger.objects("p", s) == [rec]
     assert ledger.blob(sha) == data
@@ -134,3 +193,18 @@ def test_objects_and_blobs_roundtrip(ledger: DeliveryLedger) -> None:
     assert ledger.objects("p", s) == []
     with pytest.raises(ValueError):
         ledger.record_objects([], {sha: b"other"})
+
+
+def test_a_ledger_from_before_editions_gains_the_column(tmp_path) -> None:
+    from sqlalchemy import text
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with eng.begin() as conn:
+        conn.execute(text("CREATE TABLE kawat_deliveries (id INTEGER PRIMARY KEY, partner VARCHAR(100) NOT NULL, "
+                          "story_id VARCHAR(200) NOT NULL, language VARCHAR(20) NOT NULL, version INTEGER NOT NULL, "
+                          "state VARCHAR(20) NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, key VARCHAR(1024), "
+                          "checksum VARCHAR(64), created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL)"))
+    ledger = DeliveryLedger(eng)
+    assert ledger.claim(k("s"))
+    ledger.mark_delivered(k("s"), edition=1, obj_key="x", checksum="c")
+    assert ledger.get(k("s")).edition == 1

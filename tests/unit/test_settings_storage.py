@@ -33,4 +33,5 @@ def test_bootstrap_hands_the_retry_settings_to_the_publisher(tmp_path: Path) -> 
     from flows.bootstrap import bootstrap
 
     c = bootstrap(load_settings(_toml(tmp_path, "retry_attempts = 2\nretry_wait = 0.1\nretry_wait_max = 0.4")))
-    assert (c.publisher.attempts, c.publisher.wait_initial, c.publisher.wait_max) == (2, 0.1, 0.4)
+    r = c.publisher.retry
+    assert (r.attempts, r.wait_initial, r.wait_max) == (2, 0.1, 0.4)

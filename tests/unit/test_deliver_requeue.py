@@ -6,7 +6,7 @@ import pytest
 
 from adapters.errors import TransientError
 from adapters.worklog import MemoryWorkLog
-from flows.steps import DeliveryRecord, raise_if_retryable, requeue_retryable
+from services.deliver import DeliveryRecord, raise_if_retryable, requeue_retryable
 
 
 def _rec(state: str, retryable: bool = False) -> DeliveryRecord:

@@ -1,0 +1,42 @@
+"""What a delivery, kill or reconcile did, in one shape every caller (services, flows, CLI) reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.ledger import DeliveryState
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """One partner x story x language: the state it ended in, the edition and feed number it used."""
+
+    partner: str
+    story_id: str
+    language: str
+    version: int
+    state: DeliveryState
+    edition: int | None = None
+    key: str | None = None
+    objects_written: int = 0
+    objects_deleted: int = 0
+    feed_key: str | None = None
+    seq: int | None = None
+    error: str | None = None
+    retryable: bool = False  # failed on a transient cause (5xx, reset, timeout): a later attempt may succeed
+
+
+@dataclass
+class ReconcileReport:
+    """Drift found between the ledger and a bucket, and what was done about it."""
+
+    partner: str
+    checked: int = 0
+    repaired: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unrepairable: list[str] = field(default_factory=list)
+    feed_written: list[str] = field(default_factory=list)
+
+    @property
+    def drift(self) -> int:
+        return len(self.repaired) + len(self.removed) + len(self.unrepairable) + len(self.feed_written)

@@ -97,6 +97,22 @@ def test_deliveries_lists_an_empty_ledger() -> None:
     assert result.exit_code == 0 and "Deliveries" in result.stdout
 
 
+def test_deliveries_show_revisions_blocked_by_a_kill_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.db import make_engine
+    from adapters.ledger import DeliveryKey, DeliveryLedger
+    from flows import terminal
+    from flows.settings import load_settings
+
+    ledger = DeliveryLedger(make_engine(load_settings().db_url))
+    key = DeliveryKey("harian-nusantara", "afp.com-20231120-TX-PAR-WGF71", "id", 4)
+    ledger.mark_blocked(key, reason="blocked by kill (Legal: withdrawn)")
+    monkeypatch.setattr(terminal.out, "width", 250)  # one table row per line, as on an operator's terminal
+    result = runner.invoke(app, ["deliveries", "--state", "blocked"])
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if "TX-PAR-WGF71" in line]
+    assert "harian-nusantara" in row and "│ blocked" in row and "blocked by kill (Legal: withdrawn)" in row
+
+
 def test_partners_provision_writes_seaweed_identities_and_aws_documents(tmp_path: Path, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Against the real S3 server: buckets made, one read-only identity per partner, admin kept."""
     import uuid

@@ -378,10 +378,10 @@ class DeliveryLedger:
 
     # -- the feed -----------------------------------------------------------------------------
     def announce(self, partner: str, story_id: str, language: str, version: int, edition: int, *,
-                 make: Callable[[int, datetime], tuple[str, str]]) -> FeedEntry:
+                 make: Callable[[int, datetime], tuple[str, str]], at: datetime | None = None) -> FeedEntry:
         """This change's feed entry: the one it already has, or the next number of the partner's feed.
 
-        `make(seq, at)` returns (object key, line). Numbers are allocated in one transaction with the
+        `make(seq, at)` returns (object key, line); `at` is the commit time (the caller's clock). Numbers are allocated in one transaction with the
         insert and guarded by a unique constraint, so concurrent workers (SQLite or PostgreSQL) never
         share or skip one; a retried change gets its first entry back, never a second one.
         """
@@ -389,7 +389,7 @@ class DeliveryLedger:
             found = self._feed_entry(partner, story_id, language, version, edition)
             if found is not None:
                 return found
-            now = _now()
+            now = at or _now()
             try:
                 with self.engine.begin() as conn:
                     top = conn.execute(select(func.max(feed.c.seq)).where(feed.c.partner == partner)).scalar()

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.outcome import short
+
 # `characters` is the article's text (headline + body) as translated; `sent` what the engine was sent
 # and bills (0 when the translation memory or the dry-run engine answered).
 COLUMNS = ("story_id", "partner", "language", "version", "edition", "seq", "state", "engine", "characters", "sent", "qa", "key",
@@ -38,10 +40,19 @@ def run_title() -> str:
 def publish(rows: list[dict], *, key: str, description: str) -> None:
     """Attach the table to the flow run (visible in the UI's Artifacts tab)."""
     title = run_title()
-    table = [{c: ("" if r.get(c) is None else str(r.get(c))) for c in COLUMNS} for r in rows] or [
+    table = [{c: _cell(c, r.get(c)) for c in COLUMNS} for r in rows] or [
         {c: "" for c in COLUMNS}
     ]
     create_table_artifact(table=table, key=key, description=f"{title}: {description}" if title else description)
+
+
+def _cell(column: str, value: object) -> str:
+    """Table cells as text; error details on one line without repeated URLs (the key column keeps the path)."""
+    if value is None:
+        return ""
+    if column in ("detail", "qa"):
+        return short(value, 400)
+    return str(value)
 
 
 def publish_failure(key: str, message: str) -> None:

@@ -100,7 +100,8 @@ class Deliverer:
             entry = self.feed.announce(partner.id, partner.prefix, pub.story_id, done.edition, pub.language,
                                        done.version_key, pub.pubstatus,
                                        checksum=sha256_hex(self._ninjs(pub, done.edition)),
-                                       signal=pub.signal, embargoed=pub.embargoed)
+                                       signal=pub.signal if done.edition.edition == 1 else "correction",
+                                       embargoed=pub.embargoed)
             self.feed.flush(partner.id, writer, partner.prefix)
         except KawatError as exc:
             self.ledger.mark_failed(key, str(exc))

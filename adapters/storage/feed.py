@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from adapters.errors import PermanentError
@@ -18,8 +19,9 @@ class FeedWriter:
     fails in one worker is written by the next one: a poller may wait for a number, never miss it.
     """
 
-    def __init__(self, ledger: DeliveryLedger) -> None:
+    def __init__(self, ledger: DeliveryLedger, clock: Callable[[], datetime]) -> None:
         self.ledger = ledger
+        self.clock = clock
 
     def announce(self, partner_id: str, prefix: str, story_id: str, edition: Edition, language: str, key: str,
                  pubstatus: str, *, checksum: str, signal: str | None, embargoed: datetime | None) -> FeedEntry:
@@ -30,7 +32,8 @@ class FeedWriter:
                                       checksum=checksum, signal=signal, embargoed=embargoed)
             return contract.feed_key(prefix, seq), line
 
-        return self.ledger.announce(partner_id, story_id, language, edition.revision, edition.edition, make=make)
+        return self.ledger.announce(partner_id, story_id, language, edition.revision, edition.edition, make=make,
+                                    at=self.clock())
 
     def flush(self, partner_id: str, writer: ObjectWriter, prefix: str) -> list[str]:
         """Write every allocated, unwritten feed object of this partner, lowest number first."""

@@ -33,8 +33,8 @@ class Publisher:
         self.ledger = ledger
         self.clock = clock
         self.retry = retry = RetryPolicy(attempts=attempts, wait_initial=wait_initial, wait_max=wait_max)
-        feed = FeedWriter(ledger)
         now = lambda: self.clock()  # noqa: E731 - late-bound: tests and the demo swap the clock on the facade
+        feed = FeedWriter(ledger, now)
         self._deliverer = Deliverer(ledger, feed, retry, now)
         self._revoker = Revoker(ledger, feed, retry, now)
         self._reconciler = Reconciler(ledger, feed, retry)

@@ -160,7 +160,7 @@ def _time(m: re.Match[str], c: Ctx) -> str:
             when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=UTC)
             local = when.astimezone(found)
             hour, minute = local.hour, local.minute
-            label = label or local.tzname()
+            label = label or "waktu setempat"  # a foreign clock: Indonesian copy says "local time"
         elif hour is None:
             hour, minute, label = gmt_h, gmt_m, "GMT"
     out = f"pukul {hour:02d}.{minute:02d}"

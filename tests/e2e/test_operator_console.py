@@ -91,6 +91,7 @@ class Console:
     mode: dict[str, bool]
     review_story: str
     main_story: str
+    mt: MTServer
     deps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def dep(self, flow: str, name: str) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def console(tmp_path_factory: pytest.TempPathFactory, seaweed) -> Iterator[Conso
             yield Console(api=server.client(), serve=serve, server=server, partner=partner,
                           reader=client_for(seaweed, creds.credentials[partner["id"]]),
                           ledger=DeliveryLedger(make_engine(settings.db_url)), inbox=inbox, proxy=proxy, hook=hook,
-                          mode=mode, review_story=review_story, main_story=main_story)
+                          mode=mode, review_story=review_story, main_story=main_story, mt=mt)
         finally:
             if serve is not None:
                 serve.stop()
@@ -228,6 +229,7 @@ def test_deployments_have_unique_names_descriptions_and_configured_choices(conso
 
 
 def test_a_run_is_named_tagged_reported_and_an_idle_poll_reports_nothing(console: Console) -> None:
+    console.mt.push("429")  # the engine's first answer: too many requests, retried from a seat thread
     run = console.run("syndicate", "syndicate-now")
     assert run["state_type"] == "COMPLETED", describe_failure(console.api, run)
     assert re.fullmatch(r"syndicate-all-sources-\d{8}-\d{6}", run["name"]), run["name"]
@@ -241,6 +243,7 @@ def test_a_run_is_named_tagged_reported_and_an_idle_poll_reports_nothing(console
     translated = [r for r in rows if r["engine"] == "libre"]
     assert translated and all(int(r["sent"]) > 100 for r in translated), "characters sent to the engine"
     assert all(r["sent"] == "0" for r in rows if r["engine"] == "original"), "the Indonesian original costs nothing"
+    assert "libre: attempt 1 failed" in _logs(console.api, run["id"]), "engine retries reach the run's logs"
     # The partner reads every delivered object with its own read-only key.
     for r in console.ledger.rows(partner=console.partner["id"]):
         if r.state == "delivered":
@@ -317,10 +320,33 @@ def test_an_s3_outage_fails_the_run_counts_it_in_the_state_and_alerts(console: C
     assert "1 failed" in message and f"doc-{tag}" in message, message
     assert len(message) < 300 and ".json" not in message, "one short line, URLs cut to their host"
     logs = _logs(console.api, run["id"])
-    assert "failed" in logs and "retrying" in logs, "per-attempt warnings reach the run's logs in the UI"
+    assert f"delivery afp.com-20231201-doc-{tag}/id v1 to {console.partner['id']} failed" in logs, \
+        "the S3 retry warnings reach the run's logs in the UI"
     assert any(a["key"] == "syndicate-report" for a in _artifacts(console.api, run["id"]))
     alert = console.hook.wait_for(run["name"], timeout=90)
     assert "Failed" in json.dumps(alert)
+
+
+def test_a_crashed_run_and_a_pool_without_workers_alert(console: Console) -> None:
+    """What the server itself records when a worker process dies: a Crashed run, a pool gone not-ready."""
+    from datetime import UTC, datetime
+
+    flow = console.api._json("GET", "flows/name/syndicate")
+    name = f"crash-probe-{uuid.uuid4().hex[:6]}"
+    run = console.api._json("POST", "flow_runs/", json={"flow_id": flow["id"], "name": name,
+                                                        "state": {"type": "RUNNING", "name": "Running"}})
+    console.api._json("POST", f"flow_runs/{run['id']}/set_state", json={
+        "state": {"type": "CRASHED", "name": "Crashed", "message": "the worker process died (SIGKILL)"},
+        "force": True})
+    alert = console.hook.wait_for(name, timeout=90)
+    assert "Crashed" in json.dumps(alert)
+    # The foreman service emits this when the `kawat` pool's last worker stops heartbeating.
+    pool_id = str(uuid.uuid4())
+    console.api._request("POST", "events", json=[{
+        "id": str(uuid.uuid4()), "occurred": datetime.now(UTC).isoformat(), "event": "prefect.work-pool.not-ready",
+        "resource": {"prefect.resource.id": f"prefect.work-pool.{pool_id}", "prefect.resource.name": "kawat"},
+        "related": [], "payload": {}}]).raise_for_status()
+    console.hook.wait_for("work pool kawat has no worker", timeout=90)
 
 
 def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_approval(console: Console) -> None:

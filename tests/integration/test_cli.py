@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from flows.bootstrap import set_container
 from flows.cli import app
 
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
 runner = CliRunner()
 
@@ -96,6 +97,22 @@ def test_deliveries_lists_an_empty_ledger() -> None:
     assert result.exit_code == 0 and "Deliveries" in result.stdout
 
 
+def test_deliveries_show_revisions_blocked_by_a_kill_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.db import make_engine
+    from adapters.ledger import DeliveryKey, DeliveryLedger
+    from flows import terminal
+    from flows.settings import load_settings
+
+    ledger = DeliveryLedger(make_engine(load_settings().db_url))
+    key = DeliveryKey("harian-nusantara", "afp.com-20231120-TX-PAR-WGF71", "id", 4)
+    ledger.mark_blocked(key, reason="blocked by kill (Legal: withdrawn)")
+    monkeypatch.setattr(terminal.out, "width", 250)  # one table row per line, as on an operator's terminal
+    result = runner.invoke(app, ["deliveries", "--state", "blocked"])
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if "TX-PAR-WGF71" in line]
+    assert "harian-nusantara" in row and "│ blocked" in row and "blocked by kill (Legal: withdrawn)" in row
+
+
 def test_partners_provision_writes_seaweed_identities_and_aws_documents(tmp_path: Path, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Against the real S3 server: buckets made, one read-only identity per partner, admin kept."""
     import uuid
@@ -127,7 +144,13 @@ prefix = "kawat"
     partner = next(i for n, i in names.items() if f"cli-a-{tag}" in n)
     assert all(a.startswith(("Read:", "List:")) for a in partner.actions)
     assert partner.access_key in result.stdout
+    writer = names["kawat-writer"]
+    assert writer.access_key in result.stdout and writer.secret_key in result.stdout, "the writer's keys are shown once"
     assert list((tmp_path / "aws").rglob("*.json"))
+    # Only the identities file the operator named holds keys; nothing else written here (or in the repo) does.
+    for path in [*tmp_path.rglob("*"), *(REPO / "infra").rglob("*")]:
+        if path.is_file() and path != ids_file:
+            assert writer.secret_key not in path.read_text(errors="ignore"), path
     from tests.support.s3 import client_for
 
     assert client_for(seaweed, ADMIN).head_bucket(Bucket=f"cli-a-{tag}")

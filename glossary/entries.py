@@ -309,7 +309,9 @@ _NAME_WORD = re.compile(r"(?<![\w'’])([A-Z][a-z]+)\s+$")
 def _after_name_word(text: str, start: int) -> bool:
     """A capitalised word (not a function word) right before: "National Coalition", "Federal Reserve Board"."""
     m = _NAME_WORD.search(text, max(0, start - 40), start)
-    return bool(m) and m.group(1).lower() not in _NOT_NAME and bool(_mid_sentence(text, m.start(1)))
+    if m is None:
+        return False
+    return m.group(1).lower() not in _NOT_NAME and _mid_sentence(text, m.start(1))
 
 
 def _inside_name(text: str, start: int) -> bool:

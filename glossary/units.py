@@ -92,6 +92,9 @@ def merge_adjacent(text: str, spans: Sequence[Span], source: str, target: str, g
             out.append(run[0][0])
             continue
         roles = [_role(glossary, s) for s, _ in run]
+        if "head" not in roles:  # names side by side ("Microsoft's Satya Nadella"): nothing to reorder
+            out.extend(s for s, _ in run)
+            continue
         order = _order(run, roles, source)
         if order is None:
             out.extend(s for s, _ in run)
@@ -118,4 +121,5 @@ def merge_adjacent(text: str, spans: Sequence[Span], source: str, target: str, g
 def order_risks(text: str, spans: Sequence[Span]) -> list[str]:
     """Adjacent protected terms left as separate tokens: the engine will keep them in source order."""
     return ["order risk: adjacent protected terms " + " + ".join(repr(s.text) for s, _ in run) + " may be in source order"
-            for run in _runs(text, spans) if len(run) > 1 and any(s.kind == "term" for s, _ in run)]
+            for run in _runs(text, spans) if len(run) > 1 and any(s.kind == "term" for s, _ in run)
+            and sum(s.kind in ("term", "keep") for s, _ in run) > 1]

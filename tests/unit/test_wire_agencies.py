@@ -326,3 +326,11 @@ def test_web_page_identity_is_its_canonical_address() -> None:
     a = parse_wire(page("Harga beras naik"), "a.html")[0]
     b = parse_wire(page("Harga beras naik lagi"), "b.html")[0]
     assert a.story_id == b.story_id and a.date_id == "20240304"
+
+
+def test_a_relayed_press_release_keeps_its_copy_and_drops_the_trailer() -> None:
+    s = one("nitf-ap-relayed-release.xml")
+    assert s.dateline == Dateline(text="SALEM, Mass.", city="Salem")
+    assert paragraphs(s) == ["Harbor Foods (NYSE: HBF) opened its tenth market on Thursday.",
+                             "The store employs 120 people.", "About Harbor Foods",
+                             "Harbor Foods runs markets in New England."]

@@ -125,7 +125,7 @@ def _amount_before_noun(text: str, spans: Sequence[Span], source: str) -> list[s
     if source != "en":
         return []
     out = []
-    for a, b in zip(spans, spans[1:]):
+    for a, b in zip(spans, spans[1:], strict=False):
         if a.kind == "convention" and a.key in ("money", "scaled") and b.kind == "term" \
                 and _SPACE.fullmatch(text[a.end:b.start]):
             out.append(f"order risk: amount {a.text!r} before {b.text!r} may stay in English order")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from adapters.db import make_engine
 from adapters.errors import PermanentError, TransientError
@@ -41,9 +42,17 @@ def partner(**kw) -> PartnerConfig:
                          formats=["ninjs", "html"], **kw)
 
 
+FEED_SCHEMA = Draft202012Validator(json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "schemas" / "feed-line.schema.json").read_text()))
+
+
 def feed_lines(store: MemoryPartnerStore) -> list[dict]:
+    """Every feed line in key order, each validated against the published JSON Schema."""
     keys = sorted(k for k in store.objects if "/feed/" in k)
-    return [json.loads(line) for k in keys for line in store.objects[k].data.decode().splitlines()]
+    lines = [json.loads(line) for k in keys for line in store.objects[k].data.decode().splitlines()]
+    for line in lines:
+        FEED_SCHEMA.validate(line)
+    return lines
 
 
 def latest(store: MemoryPartnerStore, story: str = pub().story_id) -> dict:
@@ -198,6 +207,9 @@ def test_kill_is_its_own_edition_and_later_revisions_are_blocked_until_reinstate
     # Killing twice is idempotent: nothing rewritten, nothing announced.
     again = publisher.kill(p, store, sid, "id", 2, run_id="r5", reason="legal again")
     assert again.state == "revoked" and again.objects_written == 0 and again.key == tomb_key
+    # ...also when the agency's own kill arrives later as a newer revision: the story is already withdrawn.
+    agency = publisher.kill(p, store, sid, "id", 5, run_id="r5b", reason="AFP kill")
+    assert agency.state == "revoked" and agency.objects_written == 0 and agency.key == tomb_key
     assert len(store.puts) == n and len(feed_lines(store)) == 3
     # An editor reinstates: the newest revision goes out as a new edition above the tombstone.
     publisher.reinstate(sid, "court lifted the injunction")

@@ -334,3 +334,12 @@ def test_a_relayed_press_release_keeps_its_copy_and_drops_the_trailer() -> None:
     assert paragraphs(s) == ["Harbor Foods (NYSE: HBF) opened its tenth market on Thursday.",
                              "The store employs 120 people.", "About Harbor Foods",
                              "Harbor Foods runs markets in New England."]
+
+
+@pytest.mark.parametrize("name, provider", [("AFP", "afp.com"), ("Associated Press", "ap.org"), ("ANTARA", "antaranews.com"),
+                                            ("Reuters", "reuters.com"), ("Nobody", None)])
+def test_printed_agency_names_map_back_to_one_provider_id(name: str, provider: str | None) -> None:
+    from newsroom.agencies import provider_for
+    assert provider_for(name) == provider
+    if provider:
+        assert agency_name(provider) is not None and agency_name(provider).casefold() in {name.casefold(), "ap"}

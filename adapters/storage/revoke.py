@@ -10,6 +10,7 @@ from typing import Any
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
 from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.storage.deliver import held_edition
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
@@ -90,8 +91,8 @@ class Revoker:
             if writer.create(tomb_key, tomb, ctype, meta, contract.CACHE_IMMUTABLE) == Created.taken:
                 continue
             latest = story_dir + contract.LATEST
-            writer.replace(latest, tomb, ctype, {**meta, "kind": "latest"}, contract.CACHE_LATEST,
-                           current=writer.head(latest))
+            writer.advance(latest, tomb, ctype, {**meta, "kind": "latest"}, contract.CACHE_LATEST,
+                           rank=(edition.revision, edition.edition), rank_of=held_edition)
             records = [ObjectRecord(partner.id, story_id, language, revision, kind, k, sha, ctype,
                                     json.dumps({**meta, "kind": kind,
                                                 "cache-control": contract.CACHE_LATEST if kind == "latest"

@@ -444,3 +444,25 @@ def test_a_first_revision_creates_latest_without_looking_first(publisher: Publis
     assert out.state == "delivered" and latest_key in store.objects
     assert store.heads == []  # every object, latest included, went out as a create (If-None-Match)
     assert any(r.key == latest_key and r.kind == "latest" for r in publisher.ledger.objects("tempo"))
+
+
+def test_a_latest_put_that_lands_after_a_newer_edition_never_moves_latest_back(publisher: Publisher) -> None:
+    """Run A's latest.json PUT stalls; run B delivers a newer revision meanwhile; A's PUT then lands."""
+
+    class StallsOneLatestPut(MemoryPartnerStore):
+        meanwhile: list = []
+
+        def put(self, key, data, content_type, metadata, **kw):  # type: ignore[no-untyped-def]
+            if key.endswith("latest.json") and self.meanwhile:
+                self.meanwhile.pop()()  # the other run finishes while this PUT is on the wire
+            return super().put(key, data, content_type, metadata, **kw)
+
+    store = StallsOneLatestPut()
+    p = partner()
+    publisher.deliver(p, store, pub(version=1, headline="satu"), run_id="r1")
+    store.meanwhile.append(lambda: publisher.deliver(p, store, pub(version=3, headline="tiga"), run_id="b"))
+    a = publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="a")
+    assert latest(store)["headlines"][0]["value"] == "tiga" and latest(store)["version"] == "3.1"
+    assert a.state == "superseded" and a.seq is None
+    assert [(x["version"], x["edition"]) for x in feed_lines(store)] == [(1, 1), (3, 1)]
+    assert_feed_verifies(store)

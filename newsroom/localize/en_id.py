@@ -24,7 +24,8 @@ from newsroom.localize.weekdays import in_quote, points_forward, resolve_weekday
 
 _EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 # A number that names a version, a model or a code ("GPT-3.5", "version 2.1", "3.5-turbo") keeps its dot.
-_VERSION_BEFORE = r"(?<![A-Za-z][-‐])(?<![A-Za-z])(?<!\bv)(?<!\bversion )(?<!\bVersion )(?<!\brelease )"
+_VERSION_BEFORE = (r"(?<![A-Za-z][-‐])(?<![A-Za-z])(?<!\bv)(?<!\bversion )(?<!\bVersion )(?<!\brelease )"
+                   r"(?<![A-Z]{2} )")  # "USB 3.0", "HDMI 2.1": a standard's number
 _VERSION_AFTER = r"(?![-‐]?[A-Za-z])(?!\.\d)"
 
 

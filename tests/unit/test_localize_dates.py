@@ -134,3 +134,7 @@ def test_acronym_first_then_full_name_is_one_unit_too() -> None:
     spans = load_glossary().find("BNPB (Badan Nasional Penanggulangan Bencana) mencatat", "id", "en")
     assert [(s.text, s.replacement) for s in spans] == [
         ("BNPB (Badan Nasional Penanggulangan Bencana)", "National Disaster Mitigation Agency (BNPB)")]
+
+
+def test_a_standards_number_keeps_its_dot() -> None:
+    assert localize_text("two USB 3.0 ports, 3.5 km apart", "en", "id", None) == "two USB 3.0 ports, 3,5 km apart"

@@ -197,10 +197,11 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], le
     after_media = False
 
     def flush() -> None:
-        text = clean("".join(run))
+        raw = "".join(run)
         run.clear()
-        if text:
-            blocks.append(Block(text=text))
+        for part in _BREAKS.split(raw):
+            if text := clean(part.replace(_BR, " ")):
+                blocks.append(Block(text=text))
 
     for node in el:
         tag = _tag(node)
@@ -208,7 +209,7 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], le
             run.append(node.tail or "")
             continue
         if tag in _INLINE and not any(_tag(d) in _PARA_TAGS | _SUBHEAD_TAGS | {"div", "table"} for d in node.iter()):
-            run.append(" " if tag == "br" else _inline_text(node))
+            run.append(_BR if tag == "br" else _inline_text(node))
             run.append(node.tail or "")
             continue
         figure_div = tag == "div" and skip is not _PAGE_SKIP and _has_image(node)
@@ -238,7 +239,7 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], le
             elif _bold_only(node):
                 blocks.append(Block(role=BlockRole.subhead, text=subhead_text(clean("".join(node.itertext())) or "")))
             else:
-                for part in split_indented(_inline_text(node)):
+                for part in (p for chunk in _BREAKS.split(_inline_text(node)) for p in split_indented(chunk.replace(_BR, " "))):
                     text = clean(part)
                     if not text:
                         continue
@@ -268,15 +269,20 @@ def _table(table: Element, blocks: list[Block]) -> None:
                 blocks.append(Block(text=row))
 
 
+# A line break inside a paragraph is a wrap (AAP breaks lines mid-sentence); two in a row end a paragraph.
+_BR = "\u2028"
+_BREAKS = re.compile("\u2028\\s*(?:\u2028\\s*)+")
+
+
 def _inline_text(el: Element) -> str:
-    """Text of a paragraph with inline markup dropped, `<br/>` kept as a space, line layout kept."""
+    """Text of a paragraph with inline markup dropped, `<br/>` kept as a line-break mark, line layout kept."""
     parts: list[str] = [el.text or ""]
     for c in el:
         tag = _tag(c)
         if tag in {"script", "style"} or not tag:
             parts.append(c.tail or "")
             continue
-        parts.append(" " if tag == "br" else "")
+        parts.append(_BR if tag == "br" else "")
         parts.append(_inline_text(c))
         parts.append(c.tail or "")
     return "".join(parts)

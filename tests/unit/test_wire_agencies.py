@@ -343,3 +343,9 @@ def test_printed_agency_names_map_back_to_one_provider_id(name: str, provider: s
     assert provider_for(name) == provider
     if provider:
         assert agency_name(provider) is not None and agency_name(provider).casefold() in {name.casefold(), "ap"}
+
+
+def test_one_line_break_wraps_and_two_end_a_paragraph() -> None:
+    from adapters.wire.text import html_to_blocks
+    blocks = html_to_blocks("<p>The fire front <br />spans a huge area.<br/><br />Crews are tired.</p><div>a<br><br>b</div>")
+    assert [b.text for b in blocks] == ["The fire front spans a huge area.", "Crews are tired.", "a", "b"]

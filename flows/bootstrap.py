@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 
 from adapters.articles import ArticleRepository, SqlArticleStore
@@ -89,6 +90,7 @@ class Container:
     publisher: Publisher
     secrets: SecretLookup = prefect_secret
     clock: Clock = utc_now
+    on_progress: Callable[[str, str], None] | None = None  # a terminal's progress line, when one watches
     _stores: dict[str, PartnerStore] = field(default_factory=dict)
     _sources: dict[str, WireSource] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -141,6 +143,7 @@ def bootstrap(
     stores: Mapping[str, PartnerStore] | None = None,
     secrets: SecretLookup = prefect_secret,
     clock: Clock = utc_now,
+    http: httpx.Client | None = None,
 ) -> Container:
     """Build the whole object graph from settings (env + kawat.toml); any keyword replaces one piece."""
     settings = settings or load_settings()
@@ -151,7 +154,7 @@ def bootstrap(
     if translation is None:
         names = set(settings.engines) | {settings.engine, *settings.fallback_engines, "dry-run"}
         configs = {name: engine_config(settings, name) for name in names}
-        engines = {name: build_translator(name, cfg) for name, cfg in configs.items()}
+        engines = {name: build_translator(name, cfg, http=http) for name, cfg in configs.items()}
         translation = TranslationService(engines, tm=tm, limits=configs)
     if ledger is None:
         # A crashed run's pending deliveries are retaken as soon as its claims are considered stale.
@@ -201,6 +204,12 @@ def get_container() -> Container:
     with _current_lock:
         if _current is None:
             _current = bootstrap()
+        return _current
+
+
+def current_container() -> Container | None:
+    """The installed container, without building one (progress reports must not bootstrap a process)."""
+    with _current_lock:
         return _current
 
 

@@ -57,7 +57,6 @@ def run_syndicate(source: str | None, engine: str | None, config: Path | None) -
     from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from flows import progress as prog
     from flows.settings import SourceConfig
 
     quiet_prefect()
@@ -82,12 +81,12 @@ def run_syndicate(source: str | None, engine: str | None, config: Path | None) -
             bar.update(task, description=f"{event} {escape(detail)}  [{counts['ingested']} files, "
                                          f"{counts['localized']} localized, {counts['delivered']} delivered]")
 
-        prog.set_listener(listen)
+        c.on_progress = listen
         try:
             with in_process_run():
                 state = syndicate(source=source_name, engine=engine, return_state=True)
         finally:
-            prog.set_listener(None)
+            c.on_progress = None
     return flow_result(state)
 
 

@@ -11,8 +11,10 @@ from adapters.sources.base import WireFile
 class MemorySource:
     """A dict inbox for tests and demos; `processed`/`quarantined` record what was acknowledged."""
 
-    def __init__(self, files: dict[str, bytes] | None = None, name: str = "memory") -> None:
+    def __init__(self, files: dict[str, bytes] | None = None, name: str = "memory", *,
+                 max_bytes: int = 5 * 1024 * 1024) -> None:
         self.name = name
+        self.max_bytes = max_bytes
         self.inbox: dict[str, bytes] = dict(files or {})
         self.claimed: dict[str, WireFile] = {}
         self.processed: dict[str, bytes] = {}
@@ -32,8 +34,25 @@ class MemorySource:
                 if not is_candidate(name) or name not in self.inbox:
                     continue
                 data = self.inbox.pop(name)
-                attachments = {p: self.inbox.pop(p) for p in referenced_pictures(data) if p in self.inbox}
-                item = WireFile(source=self.name, name=name, data=data, handle=f"memory:{name}", attachments=attachments)
+                handle = f"memory:{name}"
+                if len(data) > self.max_bytes:  # the same size rule as the real sources: refused unread
+                    item = WireFile(source=self.name, name=name, data=b"", handle=handle,
+                                    refused=f"is {len(data)} bytes, over the {self.max_bytes}-byte limit")
+                    self.claimed[handle] = item
+                    out.append(item)
+                    continue
+                attachments: dict[str, bytes] = {}
+                refused: dict[str, str] = {}
+                for p in referenced_pictures(data):
+                    if p not in self.inbox:
+                        continue
+                    blob = self.inbox.pop(p)
+                    if len(blob) > self.max_bytes:
+                        refused[p] = f"is {len(blob)} bytes, over the {self.max_bytes}-byte limit"
+                    else:
+                        attachments[p] = blob
+                item = WireFile(source=self.name, name=name, data=data, handle=handle, attachments=attachments,
+                                refused_attachments=refused)
                 self.claimed[item.handle] = item
                 out.append(item)
         return out

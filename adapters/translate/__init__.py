@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import httpx
+
 from adapters.config import EngineConfig
 from adapters.errors import ConfigError
 from adapters.translate.base import Translator
@@ -30,8 +32,12 @@ def _secret(name: str, cfg: EngineConfig, required: bool) -> str | None:
     return value or None
 
 
-def build_translator(name: str, cfg: EngineConfig) -> Translator:
-    """The engine described by `cfg`; `cfg.url` overrides the provider's endpoint (self-hosting, tests)."""
+def build_translator(name: str, cfg: EngineConfig, *, http: httpx.Client | None = None) -> Translator:
+    """The engine described by `cfg`; `cfg.url` overrides the provider's endpoint (self-hosting, tests).
+
+    `http` is handed to the engines that speak HTTP through httpx (DeepL, Microsoft); the others go
+    through deep-translator, which brings its own `requests` calls.
+    """
     common: dict[str, Any] = {"timeout": cfg.timeout, "max_chars": cfg.max_chars, "confidential": cfg.confidential}
     if cfg.kind == "dry-run":
         return DryRunEngine(name, max_chars=cfg.max_chars)
@@ -42,7 +48,7 @@ def build_translator(name: str, cfg: EngineConfig) -> Translator:
     if cfg.kind == "libre":
         return LibreEngine(name, url=cfg.url, api_key=_secret(name, cfg, False), **common)
     if cfg.kind == "microsoft":
-        return MicrosoftEngine(name, api_key=_secret(name, cfg, True), region=cfg.region, url=cfg.url, **common)
+        return MicrosoftEngine(name, api_key=_secret(name, cfg, True), region=cfg.region, url=cfg.url, http=http, **common)
     if cfg.kind == "deepl":
-        return DeepLEngine(name, api_key=_secret(name, cfg, True), url=cfg.url, **common)
+        return DeepLEngine(name, api_key=_secret(name, cfg, True), url=cfg.url, http=http, **common)
     raise ConfigError(f"engines.{name}.kind: unknown engine kind {cfg.kind!r}")

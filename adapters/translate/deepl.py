@@ -72,13 +72,16 @@ class DeepLEngine(BatchingTranslator):
     max_items: ClassVar[int] = 50
     native_glossary: bool = True
 
-    def __init__(self, name: str, *, api_key: str | None, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, name: str, *, api_key: str | None, url: str | None = None, http: httpx.Client | None = None,
+                 **kwargs: Any) -> None:
+        """`http` is shared by the composition root (and a MockTransport in unit tests); else one of our own."""
         if not api_key:
             raise ConfigError(f"engines.{name}.api_key_env: DeepL needs an auth key")
         super().__init__(name, **kwargs)
         self.url = (url or (FREE_URL if api_key.endswith(":fx") else PRO_URL)).rstrip("/")
-        headers = {"Authorization": f"DeepL-Auth-Key {api_key}"}
-        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout), headers=headers)
+        # Per request, not on the client: a shared client carries no engine's key.
+        self._auth = {"headers": {"Authorization": f"DeepL-Auth-Key {api_key}"}, "timeout": self.timeout}
+        self._client = http or httpx.Client()
         self._glossaries: dict[str, str] = {}
         self._glossary_lock = threading.Lock()
 
@@ -97,7 +100,7 @@ class DeepLEngine(BatchingTranslator):
                 return self._glossaries[name]
 
             def find() -> str | None:
-                data = json_of(send(self._client, self.name, "GET", f"{self.url}/v2/glossaries"), self.name)
+                data = json_of(send(self._client, self.name, "GET", f"{self.url}/v2/glossaries", **self._auth), self.name)
                 for g in data.get("glossaries", []):
                     if g.get("name") == name and g.get("ready", True):
                         return str(g["glossary_id"])
@@ -105,7 +108,7 @@ class DeepLEngine(BatchingTranslator):
 
             def create() -> str:
                 body = {"name": name, "source_lang": source, "target_lang": target, "entries": entries, "entries_format": "tsv"}
-                data = json_of(send(self._client, self.name, "POST", f"{self.url}/v2/glossaries", json=body), self.name)
+                data = json_of(send(self._client, self.name, "POST", f"{self.url}/v2/glossaries", json=body, **self._auth), self.name)
                 if not data.get("glossary_id"):
                     raise TransientError(f"{self.name}: glossary creation returned no id")
                 return str(data["glossary_id"])
@@ -128,7 +131,7 @@ class DeepLEngine(BatchingTranslator):
         }
         if context:
             body["glossary_id"] = context
-        data = json_of(send(self._client, self.name, "POST", f"{self.url}/v2/translate", json=body), self.name)
+        data = json_of(send(self._client, self.name, "POST", f"{self.url}/v2/translate", json=body, **self._auth), self.name)
         try:
             return [from_xml(t["text"]) for t in data["translations"]]
         except (KeyError, TypeError) as exc:

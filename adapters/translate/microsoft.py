@@ -22,7 +22,9 @@ class MicrosoftEngine(BatchingTranslator):
     array_api: ClassVar[bool] = True
     max_items: ClassVar[int] = 1000
 
-    def __init__(self, name: str, *, api_key: str | None, region: str | None = None, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, name: str, *, api_key: str | None, region: str | None = None, url: str | None = None,
+                 http: httpx.Client | None = None, **kwargs: Any) -> None:
+        """`http` is shared by the composition root (and a MockTransport in unit tests); else one of our own."""
         if not api_key:
             raise ConfigError(f"engines.{name}.api_key_env: Microsoft Translator needs a key")
         super().__init__(name, **kwargs)
@@ -30,11 +32,14 @@ class MicrosoftEngine(BatchingTranslator):
         headers = {"Ocp-Apim-Subscription-Key": api_key, "Content-Type": "application/json"}
         if region:
             headers["Ocp-Apim-Subscription-Region"] = region
-        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout), headers=headers)
+        # Per request, not on the client: a shared client carries no engine's key.
+        self._auth: dict[str, Any] = {"headers": headers, "timeout": self.timeout}
+        self._client = http or httpx.Client()
 
     def _request_many(self, texts: list[str], source: str, target: str, context: Any) -> list[str]:
         params = {"api-version": "3.0", "from": source, "to": target, "textType": "plain"}
-        response = send(self._client, self.name, "POST", f"{self.url}/translate", params=params, json=[{"Text": t} for t in texts])
+        response = send(self._client, self.name, "POST", f"{self.url}/translate", params=params, json=[{"Text": t} for t in texts],
+                        **self._auth)
         data = json_of(response, self.name)
         try:
             return [item["translations"][0]["text"] for item in data]

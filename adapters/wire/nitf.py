@@ -66,9 +66,14 @@ def _identity(head: Element | None, docdata: Element | None, bhead: Element | No
     date_id = date_id_of(issued)  # type: ignore[arg-type]
     if du_key:
         return provider or "nitf", date_id, "k-" + du_key, None
+    # AP keeps the first version's headline in <hl2 id="originalHeadline"> through every writethru: the
+    # relation it declares between revisions, so a writethru with a new headline stays the same story.
+    original = next((text_of(h) for h in children(child(bhead, "hedline"), "hl2")
+                     if (attr(h, "id") or "").lower() == "originalheadline" and text_of(h)), None)
+    headline = original or headline
     if not headline:
         raise WireError(source, "NITF without doc-id, du-key or headline: nothing to identify the story by")
-    # No agency id at all: provider + issue day + headline. A later revision can only follow it if it
+    # No agency id at all: provider + issue day + (original) headline. A later revision can only follow it if it
     # declares a doc-id or du-key; this fallback never replaces one.
     digest = hashlib.sha256(f"{provider}|{date_id}|{' '.join(headline.lower().split())}".encode()).hexdigest()[:16]
     return provider or "nitf", date_id, "h" + digest, None

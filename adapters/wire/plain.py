@@ -6,6 +6,9 @@ import hashlib
 import re
 from datetime import date
 
+import lxml.etree
+import lxml.html
+
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
 from adapters.wire.text import (
@@ -16,6 +19,7 @@ from adapters.wire.text import (
     looks_like_subhead,
     split_dateline_prefix,
 )
+from newsroom.agencies import provider_for
 from newsroom.model import Block, BlockRole, Credit, CreditRole, Dateline, Picture, Story
 
 _CREDIT = re.compile(
@@ -27,9 +31,6 @@ _ROLE = {"redaktur": CreditRole.editor, "editor": CreditRole.editor, "penyunting
          "foto": CreditRole.photographer, "photo": CreditRole.photographer, "fotografer": CreditRole.photographer,
          "penerjemah": CreditRole.translator, "translator": CreditRole.translator,
          "sumber": CreditRole.agency, "source": CreditRole.agency}
-_AGENCIES = {"afp": "afp.com", "agence france-presse": "afp.com", "reuters": "reuters.com", "ap": "ap.org",
-             "associated press": "ap.org", "antara": "antaranews.com", "dpa": "dpa.de", "xinhua": "xinhuanet.com",
-             "bernama": "bernama.com", "kyodo": "kyodonews.net", "efe": "efe.com", "ansa": "ansa.it"}
 _WIDGETS = re.compile(
     r"^(?:(?:A\s+){2,}A?\s*Pengaturan Font|Pengaturan Font|Komentar|Komentar\s*\(\d*\)|\(\s*\d*\s*\)|Top|Kembali ke atas"
     r"|Bagikan|Share|Share this|Tweet|Baca [Jj]uga:?.*|Read [Aa]lso:?.*|Tags?:?.*|Topik:?.*|Iklan|Advertisement"
@@ -59,11 +60,26 @@ class PlainArticleParser:
         if b"\x00" in data:
             raise WireError(source, "contains NUL bytes (binary or corrupt file)")
         text = _decode(data)
+        canonical = None
         if looks_like_html(text) or re.match(r"\s*<(!doctype|html)", text, re.I):
             lines = [(role, t) for role, t in html_lines(text)]
+            canonical = canonical_url(text)
         else:
             lines = [("p", c) for c in (clean(line) for line in text.replace("\r", "\n").split("\n")) if c]
-        return [_article(lines, source)]
+        return [_article(lines, source, canonical)]
+
+
+def canonical_url(page: str) -> str | None:
+    """The page's own permanent address (`<link rel="canonical">`, `og:url`): the outlet's id for the article."""
+    try:
+        doc = lxml.html.document_fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for href in doc.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+        url = str(href).strip()
+        if re.match(r"^https?://[^\s/]+/\S*$", url):
+            return url.split("#", 1)[0]
+    return None
 
 
 def _decode(data: bytes) -> str:
@@ -149,7 +165,7 @@ def _date_id(body: str, whole: str) -> str:
     return "undated"
 
 
-def _article(lines: list[tuple[str, str]], source: str) -> Story:
+def _article(lines: list[tuple[str, str]], source: str, canonical: str | None = None) -> Story:
     kept: list[tuple[str, str]] = []
     credits: list[Credit] = []
     photo_credit: str | None = None
@@ -167,7 +183,7 @@ def _article(lines: list[tuple[str, str]], source: str) -> Story:
             crole = _ROLE[label]
             if crole is CreditRole.photographer and dateline_at is None and photo_credit is None:
                 photo_credit = value
-            if crole is CreditRole.author and value.lower() in _AGENCIES:
+            if crole is CreditRole.author and provider_for(value):
                 credits.append(Credit(role=CreditRole.agency, name=value, organisation=value))
             elif all(c.role is not crole or c.name != value for c in credits):
                 credits.append(Credit(role=crole, name=value))
@@ -198,7 +214,7 @@ def _article(lines: list[tuple[str, str]], source: str) -> Story:
         raise WireError(source, "empty body: headline but no story text")
 
     agency = next((c for c in credits if c.role is CreditRole.agency), None)
-    provider = _AGENCIES.get(agency.name.lower(), agency.name.lower()) if agency else "web"
+    provider = (provider_for(agency.name) or agency.name.lower()) if agency else "web"
     pictures: tuple[Picture, ...] = ()
     if photo_credit or caption:
         pictures = (Picture(id="photo0", caption=caption, credit=photo_credit),)
@@ -206,9 +222,11 @@ def _article(lines: list[tuple[str, str]], source: str) -> Story:
             credits.append(Credit(role=CreditRole.photographer, name=photo_credit))
     full = "\n".join(t for _, t in kept)
     story_text = "\n".join(b.text for b in body_tuple)
+    # The page's canonical address when it has one (a re-edited headline keeps the story); the headline otherwise.
+    key = f"u{hashlib.sha256(canonical.encode()).hexdigest()[:16]}" if canonical else None
     digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
     return build_story(
-        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full), item_id="h" + digest,
+        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full), item_id=key or "h" + digest,
         version=1, language=_language(full), headline=headline, dateline=dateline, body=body_tuple,
         byline=next((c.name for c in credits if c.role is CreditRole.author), None),
         credit_line=agency.name if agency else None, credits=tuple(credits), pictures=pictures,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from flows.terminal import (
     ConfigOpt,
@@ -90,7 +91,8 @@ def translate(
         doc = to_ninjs(article, uri=f"urn:kawat:{article.story_id}:{to}", credit_lines=lines)
         out.print_json(json.dumps(doc, ensure_ascii=False))
         if article.review.value != "ok":
-            console.print(f"[yellow]{article.story_id}: {article.review.value}: {'; '.join(article.qa.problems)}[/yellow]")
+            reasons = escape("; ".join(article.qa.problems))  # reasons may hold brackets rich would eat
+            console.print(f"[yellow]{article.story_id}: {article.review.value}: {reasons}[/yellow]")
 
 
 def run(

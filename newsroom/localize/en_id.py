@@ -24,7 +24,8 @@ from newsroom.localize.weekdays import in_quote, points_forward, resolve_weekday
 
 _EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
 # A number that names a version, a model or a code ("GPT-3.5", "version 2.1", "3.5-turbo") keeps its dot.
-_VERSION_BEFORE = r"(?<![A-Za-z][-‐])(?<![A-Za-z])(?<!\bv)(?<!\bversion )(?<!\bVersion )(?<!\brelease )"
+_VERSION_BEFORE = (r"(?<![A-Za-z][-‐])(?<![A-Za-z])(?<!\bv)(?<!\bversion )(?<!\bVersion )(?<!\brelease )"
+                   r"(?<![A-Z]{2} )")  # "USB 3.0", "HDMI 2.1": a standard's number
 _VERSION_AFTER = r"(?![-‐]?[A-Za-z])(?!\.\d)"
 
 
@@ -160,7 +161,7 @@ def _time(m: re.Match[str], c: Ctx) -> str:
             when = datetime(base.year, base.month, base.day, gmt_h % 24, gmt_m, tzinfo=UTC)
             local = when.astimezone(found)
             hour, minute = local.hour, local.minute
-            label = label or local.tzname()
+            label = label or "waktu setempat"  # a foreign clock: Indonesian copy says "local time"
         elif hour is None:
             hour, minute, label = gmt_h, gmt_m, "GMT"
     out = f"pukul {hour:02d}.{minute:02d}"

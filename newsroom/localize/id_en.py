@@ -56,14 +56,16 @@ def rules() -> Iterator[Rule]:
             mi = months_id_lower.index(m["mon"].lower())
             return f"{on}{out}, {months_en[mi]} {int(m['dd'])}" + (f", {m['y']}" if m["y"] else "")
         tail = (m["tail"] or "").lower()
+        when = _near(c, int(m["d"]), int(m["mo"])) if m["d"] else None
+        if when is not None and c.day is not None:
+            if abs((when - c.day).days) > 6:
+                # A weekday more than a week away is ambiguous in English: AFP gives the date instead.
+                return f"{on}{months_en[when.month - 1]} {when.day}"
+            return f"on {out}" if tail else on + out  # dated within the week: "next"/"last" would only blur it
         if tail == "lalu":
             return "last " + out
         if tail in ("mendatang", "depan"):
             return "next " + out
-        when = _near(c, int(m["d"]), int(m["mo"])) if m["d"] else None
-        if when is not None and c.day is not None and abs((when - c.day).days) > 6:
-            # A weekday more than a week away is ambiguous in English: AFP gives the date instead.
-            return f"{on}{months_en[when.month - 1]} {when.day}"
         return on + out
 
     yield Rule(re.compile(rf"\b(?:(?P<pada>[Pp]ada)\s+)?(?:(?P<hari>[Hh]ari)\s+)?(?P<day>{alt(day_names)})\b"

@@ -97,6 +97,22 @@ def test_deliveries_lists_an_empty_ledger() -> None:
     assert result.exit_code == 0 and "Deliveries" in result.stdout
 
 
+def test_deliveries_show_revisions_blocked_by_a_kill_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.db import make_engine
+    from adapters.ledger import DeliveryKey, DeliveryLedger
+    from flows import terminal
+    from flows.settings import load_settings
+
+    ledger = DeliveryLedger(make_engine(load_settings().db_url))
+    key = DeliveryKey("harian-nusantara", "afp.com-20231120-TX-PAR-WGF71", "id", 4)
+    ledger.mark_blocked(key, reason="blocked by kill (Legal: withdrawn)")
+    monkeypatch.setattr(terminal.out, "width", 250)  # one table row per line, as on an operator's terminal
+    result = runner.invoke(app, ["deliveries", "--state", "blocked"])
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if "TX-PAR-WGF71" in line]
+    assert "harian-nusantara" in row and "│ blocked" in row and "blocked by kill (Legal: withdrawn)" in row
+
+
 def test_partners_provision_writes_seaweed_identities_and_aws_documents(tmp_path: Path, seaweed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Against the real S3 server: buckets made, one read-only identity per partner, admin kept."""
     import uuid
@@ -163,3 +179,33 @@ def test_translate_never_sends_embargoed_copy_to_a_public_engine(tmp_path: Path)
     assert public.exit_code == 1 and "confidential" in public.output.lower()
     private = runner.invoke(app, ["translate", str(wire), "--to", "id", "--engine", "dry-run"])
     assert private.exit_code == 0, private.output
+
+
+def test_deliveries_state_held_and_conflict_list_what_waits_and_what_was_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.db import make_engine
+    from adapters.stories import StoryStore
+    from adapters.wire import parse_wire
+    from flows import terminal
+    from flows.settings import load_settings
+
+    store = StoryStore(make_engine(load_settings().db_url))
+    held = parse_wire((FIXTURES / "newsml12-embargoed.xml").read_bytes(), "e.xml")[0]
+    store.record(held)
+    store.mark_held(held.story_id, held.version)
+    real = parse_wire((FIXTURES / "newsml12-text-rev1.xml").read_bytes(), "r.xml")[0]
+    store.record(real)
+    impostor = real.model_copy(update={"headline": "Impostor"})
+    assert store.record(impostor, source="drop/impostor.xml").kind == "conflict"
+    monkeypatch.setattr(terminal.out, "width", 400)
+    result = runner.invoke(app, ["deliveries", "--state", "held"])
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if held.story_id in line]
+    assert "│ held" in row and f"{held.embargoed:%Y-%m-%d %H:%M} UTC" in row
+    assert real.story_id not in result.stdout and "Deliveries" not in result.stdout
+    result = runner.invoke(app, ["deliveries", "--state", "conflict"])
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.stdout.splitlines() if real.story_id in line]
+    assert real.content_hash in row and impostor.content_hash in row and "drop/impostor.xml" in row
+    everything = runner.invoke(app, ["deliveries"]).stdout
+    assert "Held for embargo" in everything and "Content conflicts" in everything

@@ -111,3 +111,19 @@ def test_oversized_objects_are_refused_unread_and_long_names_still_claim(inbox) 
     assert len(origin) == 1 and long_name in client.get_object(Bucket=bucket, Key=origin[0])["Body"].read().decode()
     assert _keys(client, bucket, "inbox/.claims/") == set()
     assert S3InboxSource(client, bucket).poll() == []
+
+
+def test_picture_references_never_reach_outside_the_inbox_prefix(inbox) -> None:
+    client, bucket = inbox
+    secret = b"writer-secret-that-must-stay-home"
+    client.put_object(Bucket=bucket, Key="secret.jpg", Body=secret)
+    client.put_object(Bucket=bucket, Key="keys/secret2.jpg", Body=secret)
+    pics = sorted(p.name for p in (FIX / "mmd").glob("*.jpg"))
+    xml = (FIX / "mmd" / "newsml12-mmd.xml").read_bytes()
+    assert pics[0].encode() in xml and pics[1].encode() in xml
+    xml = xml.replace(pics[0].encode(), b"../secret.jpg").replace(pics[1].encode(), b"../keys/secret2.jpg")
+    client.put_object(Bucket=bucket, Key="inbox/story.xml", Body=xml)
+    client.put_object(Bucket=bucket, Key=f"inbox/{pics[2]}", Body=(FIX / "mmd" / pics[2]).read_bytes())
+    (item,) = S3InboxSource(client, bucket).poll()
+    assert set(item.attachments) == {pics[2]}  # the traversal names resolve to inbox/<name> only: absent
+    assert all(secret not in data for data in item.attachments.values())

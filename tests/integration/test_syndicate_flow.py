@@ -127,6 +127,19 @@ def test_kill_leaves_a_tombstone_and_no_body(world, seaweed) -> None:  # type: i
         doc = json.loads(next(iter(objects.values())))
         assert doc["pubstatus"] == "canceled" and "bodies" not in doc and doc["version"] == f"{killed_version}.2"
 
+    # An editor reinstates it through the `reinstate` flow: a new edition above the tombstone, recorded.
+    from flows.editorial import reinstate
+
+    back = reinstate(story_id=story, reason="Legal cleared the story")
+    assert back and all(r["state"] == "delivered" and r["edition"] == 3 for r in back)
+    assert [(e.action, e.reason) for e in c.ledger.story_events(story)] == [
+        ("kill", "Legal: withdrawn by the agency"), ("reinstate", "Legal cleared the story")]
+    for partner in c.settings.partners:
+        objects = _partner_keys(seaweed, report, partner)
+        latest = next(v for k, v in objects.items() if k.endswith(f"/{story}/latest.json"))
+        assert json.loads(latest)["pubstatus"] == "usable" and json.loads(latest)["version"] == f"{killed_version}.3"
+        assert any(k.endswith(f"/{story}/v{killed_version}.2.json") for k in objects), "the tombstone stays"
+
 
 def test_flow_parameters_are_typed_and_bad_story_fails_fast(world) -> None:  # type: ignore[no-untyped-def]
     from prefect.exceptions import ParameterTypeError

@@ -66,3 +66,24 @@ def test_inject_writes_target_terms_as_text_and_keeps_conventions_as_tokens(hous
     masked = protect(text, spans, inline=frozenset({"term", "keep"}))
     assert masked.text.startswith("Microsoft CEO Satya Nadella spoke ZX")
     assert [s.replacement for s in masked.slots.values()] == ["pada Senin"]
+
+
+def test_names_side_by_side_stay_separate_and_unflagged(house: Glossary) -> None:
+    spans, risks = _units(house, "Microsoft's Satya Nadella spoke", "en", "id")
+    assert spans == [("Microsoft", "Microsoft"), ("Satya Nadella", "Satya Nadella")] and risks == []
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("the Western-backed National Coalition opposition group", "Coalition"),
+    ("the Federal Reserve Board met", "Board"),
+])
+def test_common_words_inside_names_are_not_terms(house: Glossary, text: str, absent: str) -> None:
+    assert absent not in [s.text for s in house.find(text, "en", "id")]
+    assert "Presiden" in [s.replacement for s in house.find("US President Joe Biden", "en", "id")]
+
+
+def test_an_amount_before_a_term_is_an_order_risk(house: Glossary) -> None:
+    _, risks = _units(house, "a Rp 1.5 trillion flood fund", "en", "id")
+    assert risks == ["order risk: amount 'Rp 1.5 trillion' before 'flood' may stay in English order"]
+    _, fine = _units(house, "an earthquake of magnitude 6.1 struck", "en", "id")
+    assert fine == []

@@ -58,7 +58,8 @@ def test_times_into_indonesian(text: str, tz: str | None, expected: str) -> None
     ("Senin (20/11) malam", "Monday malam"),
     ("Minggu lalu", "Minggu lalu"),  # "last week", not a weekday
     ("pada Minggu (19/11)", "on Sunday"),
-    ("Rabu (22/11) mendatang", "next Wednesday"),
+    ("Rabu (22/11) mendatang", "on Wednesday"),  # dated, two days ahead: "next" would blur it
+    ("Rabu mendatang", "next Wednesday"),
     ("lebih dari 10 miliar dolar AS", "lebih dari $10 billion"),
     ("5,08 juta orang", "5.08 million orang"),
     ("1.500 tentara", "1,500 tentara"),

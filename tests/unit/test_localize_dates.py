@@ -117,3 +117,24 @@ def test_explicit_date_counts_as_its_first_mention() -> None:
 ])
 def test_indonesian_to_english_dates_and_money(text: str, expected: str) -> None:
     assert localize_text(text, "id", "en", MON_20_NOV, "Asia/Jakarta") == expected
+
+
+@pytest.mark.parametrize(("tz", "expected"), [
+    ("Asia/Jakarta", "pukul 15.00 WIB"),
+    ("Europe/Paris", "pukul 09.00 waktu setempat"),
+    ("Asia/Jayapura", "pukul 17.00 WIT"),
+])
+def test_gmt_times_are_read_on_the_story_clock(tz: str, expected: str) -> None:
+    assert localize_text("at 0800 GMT", "en", "id", MON_20_NOV, tz) == expected
+
+
+def test_acronym_first_then_full_name_is_one_unit_too() -> None:
+    from glossary import load_glossary
+
+    spans = load_glossary().find("BNPB (Badan Nasional Penanggulangan Bencana) mencatat", "id", "en")
+    assert [(s.text, s.replacement) for s in spans] == [
+        ("BNPB (Badan Nasional Penanggulangan Bencana)", "National Disaster Mitigation Agency (BNPB)")]
+
+
+def test_a_standards_number_keeps_its_dot() -> None:
+    assert localize_text("two USB 3.0 ports, 3.5 km apart", "en", "id", None) == "two USB 3.0 ports, 3,5 km apart"

@@ -110,3 +110,15 @@ def test_memory_source_semantics() -> None:
     (again,) = src.poll()
     src.quarantine(again, "nope")
     assert src.quarantined["newsml12-mmd.xml"][1] == "nope" and not src.claimed
+
+
+def test_memory_source_refuses_oversized_files_like_the_real_sources() -> None:
+    files = {p.name: p.read_bytes() for p in MMD.iterdir()}
+    big_pic = sorted(n for n in files if n.endswith(".jpg"))[0]
+    files[big_pic] = b"\xff\xd8" + b"\0" * 5000
+    files["huge.xml"] = b"<NewsML>" + b" " * 5000
+    src = MemorySource(files, max_bytes=4500)
+    items = {i.name: i for i in src.poll()}
+    assert items["huge.xml"].data == b"" and "over the 4500-byte limit" in (items["huge.xml"].refused or "")
+    mmd = items["newsml12-mmd.xml"]
+    assert big_pic not in mmd.attachments and "over the 4500-byte limit" in mmd.refused_attachments[big_pic]

@@ -279,7 +279,7 @@ _CRASH_CHILD = """
 import os, signal, sys
 from flows.bootstrap import bootstrap
 from flows.settings import Settings
-from flows import steps
+from services import ingest
 settings = Settings.model_validate_json(open(sys.argv[1]).read())
 c = bootstrap(settings)
 source = c.source(settings.sources[0].name)
@@ -287,7 +287,7 @@ items = source.poll()
 if sys.argv[2] == "after-record":  # die between recording the story and acknowledging its file
     source.mark_processed = lambda item: os.kill(os.getpid(), signal.SIGKILL)
     for item in items:
-        steps.ingest_file(c, source, item)
+        ingest.ingest_file(c, source, item)
 os.kill(os.getpid(), signal.SIGKILL)  # "after-claim": claimed, nothing recorded
 """
 

@@ -211,13 +211,26 @@ class Glossary:
                 return i
         return None
 
-    def occurrences(self, text: str, language: str, scope: str | None = None) -> list[tuple[int, int, int, str]]:
-        """(entry, start, end, matched text) of each term in `text` that is that concept here."""
+    def occurrences(
+        self, text: str, language: str, scope: str | None = None, *, title: bool = False,
+    ) -> list[tuple[int, int, int, str]]:
+        """(entry, start, end, matched text) of each term in `text` that is that concept here.
+
+        Find and verify share this, so a term skipped for its context is never expected either.
+        """
         out: list[tuple[int, int, int, str]] = []
         for m in self.matcher(language).finditer(text):
             i = self.sense_at(m.key, m.surface, text, m.start, m.end, language, scope)
-            if i is not None:
-                out.append((i, m.start, m.end, m.text))
+            if i is None:
+                continue
+            entry = self.entries[i]
+            if entry.domain == "geo" and _inside_name(text, m.start):
+                continue  # "National Electric Vehicle Sweden" is a company, not the country
+            if not title and not entry.case_sensitive and m.text[:1].isupper() and m.text[1:2].islower() \
+                    and _after_name_word(text, m.start) and not (entry.domain == "title" and any(
+                        e <= m.start and not text[e:m.start].strip() for _, _, e, _ in out)):
+                continue  # "the National Coalition opposition group": a common word inside a name
+            out.append((i, m.start, m.end, m.text))
         return out
 
     def find(
@@ -233,18 +246,10 @@ class Glossary:
         spans: list[Span] = []
         seen = introduced if introduced is not None else set()
         taken = 0
-        found = self.occurrences(text, source, scope)
-        spans_ends = list(found)  # "US President": a title after a glossary name is still the title
-        for i, start, end, matched in found:
+        for i, start, end, matched in self.occurrences(text, source, scope, title=title):
             if start < taken:
                 continue
             entry = self.entries[i]
-            if entry.domain == "geo" and _inside_name(text, start):
-                continue  # "National Electric Vehicle Sweden" is a company, not the country
-            if not title and not entry.case_sensitive and matched[:1].isupper() and matched[1:2].islower() \
-                    and _after_name_word(text, start) and not (entry.domain == "title" and any(
-                        e <= start and not text[e:start].strip() for _, _, e, _ in spans_ends)):
-                continue  # "the National Coalition opposition group": a common word inside a name
             if source == "en" and (poss := _POSSESSIVE_END.search(matched)) and not _POSSESSIVE_END.search(
                     self.entries[i].preferred("en") or ""):
                 # The possessive stays for the engine: "Hamas' political wing" -> "sayap politik Hamas".

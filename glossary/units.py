@@ -115,11 +115,25 @@ def merge_adjacent(text: str, spans: Sequence[Span], source: str, target: str, g
             joined = joined[0].upper() + joined[1:]
         out.append(Span(first.start, last.end, text[first.start:last.end], joined, "term",
                         "+".join(s.key for s, _ in run)))
+    risks += _amount_before_noun(text, out, source)
     return Units(out, risks)
 
 
-def order_risks(text: str, spans: Sequence[Span]) -> list[str]:
+def _amount_before_noun(text: str, spans: Sequence[Span], source: str) -> list[str]:
+    """"a Rp 1.5 trillion flood fund": English puts the amount before the noun, Indonesian after it
+    ("dana banjir Rp1,5 triliun"); two tokens side by side come back in English order."""
+    if source != "en":
+        return []
+    out = []
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a.kind == "convention" and a.key in ("money", "scaled") and b.kind == "term" \
+                and _SPACE.fullmatch(text[a.end:b.start]):
+            out.append(f"order risk: amount {a.text!r} before {b.text!r} may stay in English order")
+    return out
+
+
+def order_risks(text: str, spans: Sequence[Span], source: str = "en") -> list[str]:
     """Adjacent protected terms left as separate tokens: the engine will keep them in source order."""
-    return ["order risk: adjacent protected terms " + " + ".join(repr(s.text) for s, _ in run) + " may be in source order"
+    return _amount_before_noun(text, spans, source) + ["order risk: adjacent protected terms " + " + ".join(repr(s.text) for s, _ in run) + " may be in source order"
             for run in _runs(text, spans) if len(run) > 1 and any(s.kind == "term" for s, _ in run)
             and sum(s.kind in ("term", "keep") for s, _ in run) > 1]

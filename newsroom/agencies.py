@@ -44,6 +44,20 @@ def agency_name(provider: str | None) -> str | None:
     return label.upper() if len(label) <= 4 else label.capitalize()
 
 
+_ALIASES = {"agence france-presse": "afp.com", "associated press": "ap.org", "the associated press": "ap.org",
+            "deutsche presse-agentur": "dpa.com", "kantor berita antara": "antaranews.com"}
+
+
+def provider_for(name: str | None) -> str | None:
+    """The provider id for an agency's printed name ("AFP" → "afp.com", "Associated Press" → "ap.org")."""
+    if not name or not name.strip():
+        return None
+    key = name.strip().casefold()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    return next((p for p, n in _NAMES.items() if "." in p and n.casefold() == key), None)
+
+
 def known_agency(name: str | None) -> bool:
     """True when `name` is an agency this table knows ("AFP", "Reuters", "dpa")."""
     if not name:

@@ -142,7 +142,7 @@ def localize_story(
             spans = units.spans
             risks[index] = units.risks
         elif options.masking == "tokens":
-            risks[index] = order_risks(text, spans)
+            risks[index] = order_risks(text, spans, source)
         inline = frozenset({"term", "keep"}) if options.masking == "inject" else frozenset()
         masked.append(protect(text, spans, inline=inline))
         checked.append(_blank(text, [s for s in spans if s.kind == "convention"]))

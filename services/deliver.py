@@ -118,12 +118,14 @@ def publication_for(c: Context, article: LocalizedArticle, partner: PartnerConfi
     )
     pictures: list[PictureFile] = []
     hrefs: dict[str, str] = {}
-    photo_credits: dict[str, str] = {}
+    photo_credits: dict[str, str] = {}  # printed under each picture, or "" where the template credits it elsewhere
+    picture_data: dict[str, str] = {}  # ninjs keeps every picture's credit as data, whatever the print layout
     under_picture = photo_in_caption(partner.credit_template)
     for pic in article.pictures:
-        credit = photo_credit_line(pic, article.language) if under_picture else ""  # once, where the template says
+        credit = photo_credit_line(pic, article.language)
         if credit is not None:
-            photo_credits[pic.id] = credit
+            picture_data[pic.id] = credit
+            photo_credits[pic.id] = credit if under_picture else ""
         for r in pic.renditions:
             data = c.media.get(story.story_id, r.href)
             if data is not None:
@@ -134,7 +136,7 @@ def publication_for(c: Context, article: LocalizedArticle, partner: PartnerConfi
     uri = contract.story_uri(article.story_id, article.language)
     embargo = article.embargoed if partner.embargo_policy == "deliver" else None
     files = {"ninjs": contract.ninjs_bytes(to_ninjs(article, uri=uri, credit_lines=lines, picture_hrefs=hrefs,
-                                                    photo_credit=photo_credits, outlet=c.settings.outlet))}
+                                                    photo_credit=picture_data, outlet=c.settings.outlet))}
     if "html" in partner.formats:
         files["html"] = to_html(article, credit_lines=lines, photo_credit=photo_credits, picture_hrefs=hrefs,
                                 embargoed=embargo).encode()

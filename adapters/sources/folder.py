@@ -74,6 +74,8 @@ class FolderSource:
     def poll(self, limit: int | None = None) -> list[WireFile]:
         """Crashed runs' claims first (they arrived earlier), then new files oldest first, with their pictures."""
         try:
+            if os.path.islink(self.claimed_dir) or not self.claimed_dir.is_dir():
+                raise TransientError(f"drop folder {self.root}: {CLAIMED} is not Kawat's folder (a link?)")
             out = self._retake_stale(limit)
             if limit is None or len(out) < limit:
                 out += self._claim_new(None if limit is None else limit - len(out))
@@ -150,8 +152,15 @@ class FolderSource:
             return None
         except RefusedFile as exc:
             return WireFile(source=self.name, name=shown, data=b"", handle=str(cdir), refused=exc.reason)
-        if fresh:
+        if fresh or "refused" not in meta:  # a run that died before taking the pictures: take them now
             self._take_pictures(cdir, meta, data)
+        else:  # ... or while taking them: the ones still in the inbox come along
+            for slot, hexname in meta.get("attachments", []):
+                if not os.path.lexists(cdir / slot):
+                    try:
+                        os.rename(self.root / _unhex(hexname), cdir / slot)
+                    except OSError:
+                        continue
         attachments: dict[str, bytes] = {}
         refused: dict[str, str] = dict(meta.get("refused") or {})
         for slot, hexname in meta.get("attachments", []):
@@ -266,8 +275,8 @@ class FolderSource:
             return
         refused = {**(meta.get("refused") or {}), **item.refused_attachments}
         try:
-            original = _unhex(meta["name"]) if meta.get("name") else item.name
-            self._move_entry(cdir / STORY, original, dest, reason)
+            # Pictures first, the story last: a crash in between leaves the story claimed, so the next
+            # run re-offers it (a remembered file is acknowledged at once) and nothing is left behind.
             for slot, hexname in meta.get("attachments", []):
                 pic = _unhex(hexname)
                 if pic in refused:
@@ -275,6 +284,8 @@ class FolderSource:
                                      f"picture of {item.name} refused: {refused[pic]}")
                 else:
                     self._move_entry(cdir / slot, pic, dest, None)
+            original = _unhex(meta["name"]) if meta.get("name") else item.name
+            self._move_entry(cdir / STORY, original, dest, reason)
             shutil.rmtree(cdir, ignore_errors=True)
         except OSError as exc:
             raise TransientError(f"cannot move {item.name} to {dest}: {exc}") from exc

@@ -15,7 +15,7 @@ from adapters.ledger import BLOCKED_BY_KILL, DeliveryKey, DeliveryLedger, Delive
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
-from adapters.storage.writer import Created, ObjectWriter, RetryPolicy, Tally
+from adapters.storage.writer import UNKNOWN, Created, ObjectWriter, RetryPolicy, Tally
 from newsroom import contract
 from newsroom.contract import FORMATS, Edition, Publication, sha256_hex
 
@@ -97,11 +97,13 @@ class Deliverer:
         try:
             done = self._write(partner, writer, pub, key, edition, checksum,
                                first_time=not force and all(r.version == pub.version for r in rows))
+            # Overtaken by a newer edition while writing (another run): partners hold the newer one, and
+            # announcing this one after it would move the story backwards in the feed.
             entry = self.feed.announce(partner.id, partner.prefix, pub.story_id, done.edition, pub.language,
                                        done.version_key, pub.pubstatus,
                                        checksum=sha256_hex(self._ninjs(pub, done.edition)),
                                        signal=pub.signal if done.edition.edition == 1 else "correction",
-                                       embargoed=pub.embargoed)
+                                       embargoed=pub.embargoed) if done.is_current else None
             self.feed.flush(partner.id, writer, partner.prefix)
         except KawatError as exc:
             self.ledger.mark_failed(key, str(exc))
@@ -114,9 +116,14 @@ class Deliverer:
         self.ledger.mark_delivered(key, edition=done.edition.edition, obj_key=done.version_key, checksum=checksum,
                                    state=state)
         written = tally.written
-        return DeliveryOutcome(**base, state=DeliveryState.delivered if written else DeliveryState.unchanged,
+        if not done.is_current:
+            outcome_state = DeliveryState.superseded
+        else:
+            outcome_state = DeliveryState.delivered if written else DeliveryState.unchanged
+        return DeliveryOutcome(**base, state=outcome_state,
                                edition=done.edition.edition, key=done.version_key, objects_written=written,
-                               feed_key=entry.key, seq=entry.seq)
+                               feed_key=entry.key if entry else None, seq=entry.seq if entry else None,
+                               error=None if done.is_current else "overtaken by a newer edition")
 
     @staticmethod
     def _ninjs(pub: Publication, edition: Edition) -> bytes:
@@ -174,17 +181,9 @@ class Deliverer:
         m = meta(ninjs, "latest")
         # A story's first delivery almost never finds latest.json there: create it outright and look
         # only when the key is taken (one request instead of two per new story).
-        current = None if first_time else writer.head(latest)
-        is_current = current is None or held_edition(current) <= (edition.revision, edition.edition)
-        if current is None:
-            got = writer.create(latest, ninjs, FORMATS["ninjs"][1], m, contract.CACHE_LATEST)
-            if got == Created.taken:  # another run created it a moment ago: compare editions again
-                current = writer.head(latest)
-                is_current = held_edition(current) <= (edition.revision, edition.edition)
-                if is_current:
-                    writer.replace(latest, ninjs, FORMATS["ninjs"][1], m, contract.CACHE_LATEST, current=current)
-        elif is_current:
-            writer.replace(latest, ninjs, FORMATS["ninjs"][1], m, contract.CACHE_LATEST, current=current)
+        is_current = writer.advance(latest, ninjs, FORMATS["ninjs"][1], m, contract.CACHE_LATEST,
+                                    rank=(edition.revision, edition.edition), rank_of=held_edition,
+                                    current=None if first_time else UNKNOWN)
         if is_current:
             record("latest", latest, ninjs, FORMATS["ninjs"][1], m)
         self.ledger.record_objects(records, blobs)

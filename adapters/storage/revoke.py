@@ -9,7 +9,8 @@ from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
-from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState, ObjectRecord
+from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.storage.deliver import held_edition
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
@@ -34,9 +35,12 @@ class Revoker:
     def kill(self, partner: PartnerConfig, store: PartnerStore, story_id: str, language: str, version: int, *,
              reason: str) -> DeliveryOutcome:
         """Idempotent: a second kill of a killed story rewrites nothing and announces nothing."""
-        event, _new = self.ledger.record_kill(story_id, reason, at=self.clock())
+        event, new = self.ledger.record_kill(story_id, reason, at=self.clock())
         rows = self.ledger.story_rows(partner.id, story_id, language)
         revision = max([version, *(r.version for r in rows if r.state != DeliveryState.blocked)])
+        current = None if new else self._tombstone_row(partner.id, story_id, language, rows)
+        if current is not None:  # the kill in force already has its tombstone here: re-verify, announce nothing new
+            revision = current.version
         base: dict[str, Any] = dict(partner=partner.id, story_id=story_id, language=language, version=revision)
         tally = Tally()
         writer = ObjectWriter(store, self.retry, tally)
@@ -45,10 +49,9 @@ class Revoker:
             if not dirs:  # never reached this partner: nothing to take back
                 return DeliveryOutcome(**base, state=DeliveryState.skipped, error="never delivered to this partner")
             key = DeliveryKey(partner.id, story_id, language, revision)
-            row = self.ledger.get(key)
-            if row is not None and row.state == DeliveryState.revoked and row.edition and row.key \
-                    and contract.edition_of_key(row.key) is not None:
-                first = row.edition  # this kill's tombstone edition: re-verify it, write nothing new
+            row = current or self.ledger.get(key)
+            if current is not None and current.edition:
+                first = current.edition
             else:
                 first = (row.edition or 0) + 1 if row is not None else 1
             edition, tomb_key, tomb = self._tombstone(partner, writer, story_id, language, revision, first,
@@ -68,6 +71,13 @@ class Revoker:
                                objects_written=tally.written, objects_deleted=len(removed), feed_key=entry.key,
                                seq=entry.seq, error=None if tally.written or removed else "already killed")
 
+    def _tombstone_row(self, partner_id: str, story_id: str, language: str,
+                       rows: list[DeliveryRow]) -> DeliveryRow | None:
+        """The revoked row holding the newest tombstone of this story for this partner, if any."""
+        tombstones = {r.key for r in self.ledger.objects(partner_id, story_id, language) if r.kind == "tombstone"}
+        held = [r for r in rows if r.state == DeliveryState.revoked and r.key in tombstones and r.edition]
+        return max(held, key=lambda r: (r.version, r.edition or 0)) if held else None
+
     def _tombstone(self, partner: PartnerConfig, writer: ObjectWriter, story_id: str, language: str, revision: int,
                    first: int, at: datetime, reason: str, story_dir: str) -> tuple[Edition, str, bytes]:
         """Create the tombstone edition (create-once) and point latest.json at it."""
@@ -81,8 +91,8 @@ class Revoker:
             if writer.create(tomb_key, tomb, ctype, meta, contract.CACHE_IMMUTABLE) == Created.taken:
                 continue
             latest = story_dir + contract.LATEST
-            writer.replace(latest, tomb, ctype, {**meta, "kind": "latest"}, contract.CACHE_LATEST,
-                           current=writer.head(latest))
+            writer.advance(latest, tomb, ctype, {**meta, "kind": "latest"}, contract.CACHE_LATEST,
+                           rank=(edition.revision, edition.edition), rank_of=held_edition)
             records = [ObjectRecord(partner.id, story_id, language, revision, kind, k, sha, ctype,
                                     json.dumps({**meta, "kind": kind,
                                                 "cache-control": contract.CACHE_LATEST if kind == "latest"

@@ -34,8 +34,9 @@ class PartnerStore(Protocol):
     bucket: str
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False, cache_control: str | None = None) -> str:
-        """Write and return the etag; `if_none_match` raises PreconditionFailed when the key exists."""
+            if_none_match: bool = False, cache_control: str | None = None, if_match: str | None = None) -> str:
+        """Write and return the etag; `if_none_match` raises PreconditionFailed when the key exists,
+        `if_match` (an etag) when the key no longer holds that object."""
         ...
 
     def head(self, key: str) -> dict[str, str] | None:
@@ -90,7 +91,7 @@ class S3PartnerStore:
         self.bucket = bucket
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False, cache_control: str | None = None) -> str:
+            if_none_match: bool = False, cache_control: str | None = None, if_match: str | None = None) -> str:
         args: dict[str, object] = {
             "Bucket": self.bucket, "Key": key, "Body": data, "ContentType": content_type,
             "Metadata": metadata,
@@ -98,6 +99,8 @@ class S3PartnerStore:
         }
         if if_none_match:
             args["IfNoneMatch"] = "*"
+        if if_match:
+            args["IfMatch"] = f'"{if_match.strip(chr(34))}"'
         if cache_control:
             args["CacheControl"] = cache_control
         try:
@@ -175,11 +178,14 @@ class MemoryPartnerStore:
             raise self.fail_next.pop(0)
 
     def put(self, key: str, data: bytes, content_type: str, metadata: dict[str, str], *,
-            if_none_match: bool = False, cache_control: str | None = None) -> str:
+            if_none_match: bool = False, cache_control: str | None = None, if_match: str | None = None) -> str:
         with self._lock:
             self._maybe_fail()
             if if_none_match and key in self.objects:
                 raise PreconditionFailed(f"put memory://{self.bucket}/{key}: exists")
+            if if_match is not None and (key not in self.objects or hashlib.md5(
+                    self.objects[key].data).hexdigest() != if_match.strip('"')):
+                raise PreconditionFailed(f"put memory://{self.bucket}/{key}: changed since it was read")
             self.objects[key] = StoredObject(bytes(data), content_type, {k.lower(): v for k, v in metadata.items()},
                                              cache_control)
             self.puts.append(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import TypeVar
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -13,6 +14,7 @@ from adapters.errors import TransientError
 from adapters.storage.store import PartnerStore, PreconditionFailed
 
 T = TypeVar("T")
+UNKNOWN = object()  # "not looked at yet", as opposed to a HEAD that found nothing (None)
 
 
 class Created(StrEnum):
@@ -86,15 +88,38 @@ class ObjectWriter:
     def list(self, prefix: str) -> list[str]:
         return self.retry.run(lambda: list(self.store.keys(prefix)))
 
-    def replace(self, key: str, data: bytes, content_type: str, meta: dict[str, str], cache_control: str,
-                *, current: dict[str, str] | None = None) -> bool:
-        """Overwrite a mutable object (latest.json) unless it already holds these bytes."""
-        if current is not None and current.get("sha256") == meta["sha256"] \
-                and current.get("cache-control", cache_control) in (cache_control, ""):
-            return False
-        self.retry.run(lambda: self.store.put(key, data, content_type, meta, cache_control=cache_control))
-        self.tally.written += 1
-        return True
+    def advance(self, key: str, data: bytes, content_type: str, meta: dict[str, str], cache_control: str, *,
+                rank: tuple[int, int], rank_of: Callable[[dict[str, str] | None], tuple[int, int]],
+                current: dict[str, str] | None | object = UNKNOWN) -> bool:
+        """Move a mutable pointer (latest.json) to `data` unless it already holds something ranked higher.
+
+        Every write is conditional on what was read (If-None-Match when absent, If-Match on its etag), so a
+        PUT that stalls and lands late can never move the pointer backwards over a newer write.
+        True when the pointer holds `data` afterwards.
+        """
+        for _ in range(20):
+            found = self.head(key) if current is UNKNOWN else current
+            if found is None:
+                got = self.create(key, data, content_type, meta, cache_control)
+                if got != Created.taken:
+                    return True
+                current = UNKNOWN
+                continue
+            assert isinstance(found, dict)
+            if found.get("sha256") == meta["sha256"]:
+                return True
+            if rank_of(found) > rank:
+                return False  # a newer edition is there: leave it
+            etag = found.get("etag") or None
+            try:
+                self.retry.run(partial(self.store.put, key, data, content_type, meta, cache_control=cache_control,
+                                       if_match=etag))
+            except PreconditionFailed:
+                current = UNKNOWN  # changed since we looked (or our own lost answer): look again
+                continue
+            self.tally.written += 1
+            return True
+        raise TransientError(f"{key}: kept changing while being replaced")
 
     def restore(self, key: str, data: bytes, content_type: str, meta: dict[str, str], cache_control: str) -> None:
         """Reconcile's repair of a missing or tampered object with the bytes the ledger recorded."""

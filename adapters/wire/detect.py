@@ -82,7 +82,7 @@ def detect_format(data: bytes, source: str = "<bytes>") -> str:
     head = _head(data)
     if _is_binary(head):
         raise WireError(source, "binary content, not a wire text format")
-    if _MAIL_HEADERS.match(head.lstrip()):
+    if sum(1 for line in head.lstrip()[:2048].splitlines()[:6] if _MAIL_HEADERS.match(line)) >= 2:
         raise WireError(source, "an e-mail message (RFC 822 headers), not a wire story: extract the story first")
     if _is_iptc7901(head):
         raise WireError(source, "IPTC 7901 text transmission (7901 header and framing, wire codes and non-publishable "

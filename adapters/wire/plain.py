@@ -19,6 +19,7 @@ from adapters.wire.text import (
     looks_like_subhead,
     split_dateline_prefix,
 )
+from newsroom.agencies import provider_for
 from newsroom.model import Block, BlockRole, Credit, CreditRole, Dateline, Picture, Story
 
 _CREDIT = re.compile(
@@ -30,9 +31,6 @@ _ROLE = {"redaktur": CreditRole.editor, "editor": CreditRole.editor, "penyunting
          "foto": CreditRole.photographer, "photo": CreditRole.photographer, "fotografer": CreditRole.photographer,
          "penerjemah": CreditRole.translator, "translator": CreditRole.translator,
          "sumber": CreditRole.agency, "source": CreditRole.agency}
-_AGENCIES = {"afp": "afp.com", "agence france-presse": "afp.com", "reuters": "reuters.com", "ap": "ap.org",
-             "associated press": "ap.org", "antara": "antaranews.com", "dpa": "dpa.de", "xinhua": "xinhuanet.com",
-             "bernama": "bernama.com", "kyodo": "kyodonews.net", "efe": "efe.com", "ansa": "ansa.it"}
 _WIDGETS = re.compile(
     r"^(?:(?:A\s+){2,}A?\s*Pengaturan Font|Pengaturan Font|Komentar|Komentar\s*\(\d*\)|\(\s*\d*\s*\)|Top|Kembali ke atas"
     r"|Bagikan|Share|Share this|Tweet|Baca [Jj]uga:?.*|Read [Aa]lso:?.*|Tags?:?.*|Topik:?.*|Iklan|Advertisement"
@@ -185,7 +183,7 @@ def _article(lines: list[tuple[str, str]], source: str, canonical: str | None = 
             crole = _ROLE[label]
             if crole is CreditRole.photographer and dateline_at is None and photo_credit is None:
                 photo_credit = value
-            if crole is CreditRole.author and value.lower() in _AGENCIES:
+            if crole is CreditRole.author and provider_for(value):
                 credits.append(Credit(role=CreditRole.agency, name=value, organisation=value))
             elif all(c.role is not crole or c.name != value for c in credits):
                 credits.append(Credit(role=crole, name=value))
@@ -216,7 +214,7 @@ def _article(lines: list[tuple[str, str]], source: str, canonical: str | None = 
         raise WireError(source, "empty body: headline but no story text")
 
     agency = next((c for c in credits if c.role is CreditRole.agency), None)
-    provider = _AGENCIES.get(agency.name.lower(), agency.name.lower()) if agency else "web"
+    provider = (provider_for(agency.name) or agency.name.lower()) if agency else "web"
     pictures: tuple[Picture, ...] = ()
     if photo_credit or caption:
         pictures = (Picture(id="photo0", caption=caption, credit=photo_credit),)

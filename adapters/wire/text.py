@@ -85,6 +85,26 @@ def subhead_text(text: str) -> str:
     return stripped or text
 
 
+# Press-release trailers as wires relay them: keywords, source, publication stamps, links back.
+_RELEASE_TRAILER = re.compile(r"^(?:(?:INDUSTRY |SUBJECT )?KEYWORDS?|SOURCE|PUB|DISC|SUBJECT CODE)\s*:|^https?://\S+$"
+                              r"|^View (?:source|original) (?:version|content)\b", re.I)
+_CONTACTS = re.compile(r"^(?:Media\s+|Press\s+|Investor\s+)?CONTACTS?\s*:", re.I)
+_PHOTO_CAPTION = re.compile(r"\((?:Photo|Foto|Graphic|Image)s?(?::| by| credit:?)\s*[^()]{1,60}\)\s*$", re.I)
+
+
+def _drop_release_trailer(out: list[Block]) -> list[Block]:
+    """A relayed press release ends in contacts, keywords and links: copy ends before them."""
+    while out and out[-1].role is BlockRole.paragraph and _RELEASE_TRAILER.match(out[-1].text):
+        out.pop()
+    tail = range(max(0, len(out) - 20), len(out))
+    cut = next((i for i in tail if out[i].role is BlockRole.paragraph and _CONTACTS.match(out[i].text)), None)
+    if cut is not None and cut > 0:
+        out = out[:cut]
+        while out and out[-1].role is BlockRole.paragraph and _RELEASE_TRAILER.match(out[-1].text):
+            out.pop()
+    return out
+
+
 def _is_end_mark(text: str) -> bool:
     t = text.strip()
     routing = bool(_ROUTING.match(t)) and sum(1 for w in t.split() if any(c.isdigit() for c in w)) >= 2
@@ -106,8 +126,10 @@ def drop_repeated_headline(blocks: list[Block], headline: str | None) -> list[Bl
 def finish_blocks(blocks: list[Block]) -> tuple[Block, ...]:
     """Drop empty blocks, trailing sign-offs/end marks and rights notices; a body of subheads stays text."""
     out = [b for b in blocks if b.text.strip() and re.search(r"[^\W_]", b.text) and not _CODE_PARA.match(b.text)]
-    while out and out[-1].role is BlockRole.paragraph and (_is_end_mark(out[-1].text) or _RIGHTS_PARA.match(out[-1].text)):
-        out.pop()
+    for _ in range(3):  # end marks, rights lines and release trailers interleave: peel until none is left
+        while out and out[-1].role is BlockRole.paragraph and (_is_end_mark(out[-1].text) or _RIGHTS_PARA.match(out[-1].text)):
+            out.pop()
+        out = _drop_release_trailer(out)
     if out and out[-1].role is BlockRole.paragraph:
         trimmed = _TRAILING_SIGNOFF.sub("", out[-1].text).strip()
         if trimmed != out[-1].text:
@@ -172,12 +194,14 @@ _INLINE = {"b", "i", "em", "strong", "a", "span", "u", "sub", "sup", "font", "sm
 
 def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], lead: str = "") -> None:
     run: list[str] = [lead]
+    after_media = False
 
     def flush() -> None:
-        text = clean("".join(run))
+        raw = "".join(run)
         run.clear()
-        if text:
-            blocks.append(Block(text=text))
+        for part in _BREAKS.split(raw):
+            if text := clean(part.replace(_BR, " ")):
+                blocks.append(Block(text=text))
 
     for node in el:
         tag = _tag(node)
@@ -185,14 +209,20 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], le
             run.append(node.tail or "")
             continue
         if tag in _INLINE and not any(_tag(d) in _PARA_TAGS | _SUBHEAD_TAGS | {"div", "table"} for d in node.iter()):
-            run.append(" " if tag == "br" else _inline_text(node))
+            run.append(_BR if tag == "br" else _inline_text(node))
             run.append(node.tail or "")
             continue
         figure_div = tag == "div" and skip is not _PAGE_SKIP and _has_image(node)
         if tag in skip or (figure_div and not any(_tag(c) in _SUBHEAD_TAGS for c in node.iter())):
+            after_media = after_media or tag in {"media", "img", "figure"} or figure_div
             run.append(node.tail or "")
             continue
         flush()
+        if after_media and tag == "p" and _PHOTO_CAPTION.search(_inline_text(node)):
+            after_media = False  # the picture's caption printed under it in the copy ("… (Photo: Business Wire)")
+            run.append(node.tail or "")
+            continue
+        after_media = False
         if tag in _SUBHEAD_TAGS:
             text = clean("".join(node.itertext()))
             if text:
@@ -209,7 +239,7 @@ def _walk(el: Element, blocks: list[Block], caps: bool, skip: frozenset[str], le
             elif _bold_only(node):
                 blocks.append(Block(role=BlockRole.subhead, text=subhead_text(clean("".join(node.itertext())) or "")))
             else:
-                for part in split_indented(_inline_text(node)):
+                for part in (p for chunk in _BREAKS.split(_inline_text(node)) for p in split_indented(chunk.replace(_BR, " "))):
                     text = clean(part)
                     if not text:
                         continue
@@ -239,15 +269,20 @@ def _table(table: Element, blocks: list[Block]) -> None:
                 blocks.append(Block(text=row))
 
 
+# A line break inside a paragraph is a wrap (AAP breaks lines mid-sentence); two in a row end a paragraph.
+_BR = "\u2028"
+_BREAKS = re.compile("\u2028\\s*(?:\u2028\\s*)+")
+
+
 def _inline_text(el: Element) -> str:
-    """Text of a paragraph with inline markup dropped, `<br/>` kept as a space, line layout kept."""
+    """Text of a paragraph with inline markup dropped, `<br/>` kept as a line-break mark, line layout kept."""
     parts: list[str] = [el.text or ""]
     for c in el:
         tag = _tag(c)
         if tag in {"script", "style"} or not tag:
             parts.append(c.tail or "")
             continue
-        parts.append(" " if tag == "br" else "")
+        parts.append(_BR if tag == "br" else "")
         parts.append(_inline_text(c))
         parts.append(c.tail or "")
     return "".join(parts)
@@ -405,6 +440,11 @@ _CAPS_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][{_UP}.'’ -]{{1,40}}[{_UP}.
 # "London (dpa) - ", "Paris, Nov 20, 2023 (AFP) - ", "Tegucigalpa, Jan 2 (EFE).- ", "DAMASCUS (Reuters) - "
 _TAGGED_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][\w.'’ -]{{1,40}}?)(?:,[^()\n]{{1,60}}?)?\s*\({_AGENCY_TAGS}\))"
                           rf"\s*\.?\s*[-–—:_]{{1,2}}\s*(?=\S)")
+# Relayed press releases: "MARLBOROUGH, Mass.--(BUSINESS WIRE)--Dec 5, 2024--"
+_RELEASE_LEDE = re.compile(rf"^(?P<dl>(?P<city>[{_UP}][{_UP}.'’ -]{{1,40}}[{_UP}.])(?:,\s*[\w.' ]{{1,30}}?)?\s*-{{2}}\s*"
+                           r"\((?:BUSINESS WIRE|Business Wire|PRNewswire|PR Newswire|GLOBE NEWSWIRE|ACCESSWIRE|"
+                           r"Marketwired|EQS-News|PRWEB)[^)]{0,30}\)\s*-{2}(?:\s*[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}\s*-{2})?)"
+                           r"\s*")
 # ANSA puts the agency first: "(ANSA) - Rome, October 11 - "
 _AGENCY_FIRST = re.compile(rf"^(?P<dl>\({_AGENCY_TAGS}\)\s*[-–—]\s*(?P<city>[{_UP}][\w.'’ -]{{1,40}}?),\s*"
                            rf"[{_UP}][a-zà-ÿ]{{2,9}}\.?\s+\d{{1,2}})\s*[-–—]\s+(?=\S)")
@@ -418,7 +458,7 @@ _AGENCY_ONLY = re.compile(rf"^\({_AGENCY_TAGS}\)\s*[-–—_]{{1,2}}\s+(?=\S)")
 
 def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
     """Split a dateline written into the first paragraph off the text it introduces."""
-    for pattern in (_AGENCY_FIRST, _TAGGED_LEDE, _SLASHED_LEDE, _CAPS_LEDE):
+    for pattern in (_RELEASE_LEDE, _AGENCY_FIRST, _TAGGED_LEDE, _SLASHED_LEDE, _CAPS_LEDE):
         match = pattern.match(text)
         if match:
             break
@@ -427,7 +467,7 @@ def split_dateline_prefix(text: str) -> tuple[Dateline | None, str]:
     raw = match.group("dl").strip()
     city = match.group("city").strip(" -")
     city = city.title() if city.isupper() else city
-    return Dateline(text=raw + " -", city=city or None), text[match.end():].strip()
+    return Dateline(text=raw if raw.endswith("-") else raw + " -", city=city or None), text[match.end():].strip()
 
 
 _BY_WORD = re.compile(r"^(?:by|von|par|por|di|door|af|av|oleh|de|da)\s+(?=\S)", re.I)

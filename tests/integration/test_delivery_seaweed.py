@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from adapters.db import make_engine
 from adapters.errors import PermanentError
@@ -61,10 +63,18 @@ def _story() -> str:
     return f"afp.com-20231120-{uuid.uuid4().hex[:10]}"
 
 
+FEED_SCHEMA = Draft202012Validator(json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "schemas" / "feed-line.schema.json").read_text()))
+
+
 def _feed(reader, partner) -> list[dict]:
+    """Every feed line the partner can read, validated against the published JSON Schema."""
     keys = [o["Key"] for o in reader.list_objects_v2(Bucket=partner.bucket, Prefix="kawat/feed/").get("Contents", [])]
-    return [json.loads(line) for k in sorted(keys)
-            for line in reader.get_object(Bucket=partner.bucket, Key=k)["Body"].read().decode().splitlines()]
+    lines = [json.loads(line) for k in sorted(keys)
+             for line in reader.get_object(Bucket=partner.bucket, Key=k)["Body"].read().decode().splitlines()]
+    for line in lines:
+        FEED_SCHEMA.validate(line)
+    return lines
 
 
 def test_store_conditional_put_and_checksums(env) -> None:

@@ -6,6 +6,9 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
 
 from adapters.ledger import DeliveryLedger, DeliveryState
 from flows.settings import Settings
@@ -65,6 +68,10 @@ class Audit:
         return sorted((*k, v) for k, vs in self.versions.items() for v in vs if not self.feed[(*k, v)])
 
 
+FEED_SCHEMA = Draft202012Validator(json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "schemas" / "feed-line.schema.json").read_text()))
+
+
 def _objects(client, bucket: str) -> list[str]:  # type: ignore[no-untyped-def]
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return [o["Key"] for page in pages for o in page.get("Contents", []) or []]
@@ -85,6 +92,7 @@ def audit(settings: Settings, ledger: DeliveryLedger, admin, expected_stories: l
             if "/feed/" in f"/{key}":
                 for line in data.decode().splitlines():
                     row = json.loads(line)
+                    FEED_SCHEMA.validate(row)  # every line a partner reads keeps the published shape
                     fk = (p.id, row["story"], row["lang"], int(row["version"]))
                     result.feed[fk] += 1
                     result.feed_objects.setdefault(fk, []).append(f"{key} at={row.get('at')}")

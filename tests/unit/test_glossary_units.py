@@ -80,3 +80,10 @@ def test_names_side_by_side_stay_separate_and_unflagged(house: Glossary) -> None
 def test_common_words_inside_names_are_not_terms(house: Glossary, text: str, absent: str) -> None:
     assert absent not in [s.text for s in house.find(text, "en", "id")]
     assert "Presiden" in [s.replacement for s in house.find("US President Joe Biden", "en", "id")]
+
+
+def test_an_amount_before_a_term_is_an_order_risk(house: Glossary) -> None:
+    _, risks = _units(house, "a Rp 1.5 trillion flood fund", "en", "id")
+    assert risks == ["order risk: amount 'Rp 1.5 trillion' before 'flood' may stay in English order"]
+    _, fine = _units(house, "an earthquake of magnitude 6.1 struck", "en", "id")
+    assert fine == []

@@ -214,3 +214,28 @@ def test_claim_left_by_an_earlier_version_is_reoffered(tmp_path: Path) -> None:
     src.poll()  # converts the legacy claim; the picture goes back where a story can take it
     assert (inbox / "pic.jpg").read_bytes() == b"\xff\xd8"
     assert [i.data for i in src.poll()] == [b"<old/>"]
+
+
+def test_a_run_killed_before_taking_the_pictures_leaves_them_for_the_retake(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path)
+    pics = _mmd(inbox)
+    crashed = FolderSource(inbox, stale_after=0.1)
+    crashed._take_pictures = lambda *a: None  # type: ignore[method-assign]  # died right after the claim
+    (first,) = crashed.poll()
+    assert first.attachments == {} and all((inbox / p).exists() for p in pics)
+    time.sleep(0.2)
+    (again,) = FolderSource(inbox, stale_after=0.1).poll()
+    assert set(again.attachments) == set(pics)
+
+
+def test_a_link_put_in_place_of_the_claims_folder_stops_the_poll(tmp_path: Path, secret: Path) -> None:
+    from adapters.errors import TransientError
+
+    inbox = _inbox(tmp_path)
+    src = FolderSource(inbox)
+    os.rmdir(inbox / ".claimed")
+    (inbox / ".claimed").symlink_to(secret.parent, target_is_directory=True)
+    (inbox / "a.xml").write_bytes(b"<a/>")
+    with pytest.raises(TransientError, match="not Kawat's folder"):
+        src.poll()
+    assert (inbox / "a.xml").exists() and os.listdir(secret.parent) == ["keys.env"]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from adapters.db import make_engine
 from adapters.errors import PermanentError, TransientError
@@ -41,9 +42,17 @@ def partner(**kw) -> PartnerConfig:
                          formats=["ninjs", "html"], **kw)
 
 
+FEED_SCHEMA = Draft202012Validator(json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "schemas" / "feed-line.schema.json").read_text()))
+
+
 def feed_lines(store: MemoryPartnerStore) -> list[dict]:
+    """Every feed line in key order, each validated against the published JSON Schema."""
     keys = sorted(k for k in store.objects if "/feed/" in k)
-    return [json.loads(line) for k in keys for line in store.objects[k].data.decode().splitlines()]
+    lines = [json.loads(line) for k in keys for line in store.objects[k].data.decode().splitlines()]
+    for line in lines:
+        FEED_SCHEMA.validate(line)
+    return lines
 
 
 def latest(store: MemoryPartnerStore, story: str = pub().story_id) -> dict:
@@ -198,6 +207,9 @@ def test_kill_is_its_own_edition_and_later_revisions_are_blocked_until_reinstate
     # Killing twice is idempotent: nothing rewritten, nothing announced.
     again = publisher.kill(p, store, sid, "id", 2, run_id="r5", reason="legal again")
     assert again.state == "revoked" and again.objects_written == 0 and again.key == tomb_key
+    # ...also when the agency's own kill arrives later as a newer revision: the story is already withdrawn.
+    agency = publisher.kill(p, store, sid, "id", 5, run_id="r5b", reason="AFP kill")
+    assert agency.state == "revoked" and agency.objects_written == 0 and agency.key == tomb_key
     assert len(store.puts) == n and len(feed_lines(store)) == 3
     # An editor reinstates: the newest revision goes out as a new edition above the tombstone.
     publisher.reinstate(sid, "court lifted the injunction")
@@ -432,3 +444,25 @@ def test_a_first_revision_creates_latest_without_looking_first(publisher: Publis
     assert out.state == "delivered" and latest_key in store.objects
     assert store.heads == []  # every object, latest included, went out as a create (If-None-Match)
     assert any(r.key == latest_key and r.kind == "latest" for r in publisher.ledger.objects("tempo"))
+
+
+def test_a_latest_put_that_lands_after_a_newer_edition_never_moves_latest_back(publisher: Publisher) -> None:
+    """Run A's latest.json PUT stalls; run B delivers a newer revision meanwhile; A's PUT then lands."""
+
+    class StallsOneLatestPut(MemoryPartnerStore):
+        meanwhile: list = []
+
+        def put(self, key, data, content_type, metadata, **kw):  # type: ignore[no-untyped-def]
+            if key.endswith("latest.json") and self.meanwhile:
+                self.meanwhile.pop()()  # the other run finishes while this PUT is on the wire
+            return super().put(key, data, content_type, metadata, **kw)
+
+    store = StallsOneLatestPut()
+    p = partner()
+    publisher.deliver(p, store, pub(version=1, headline="satu"), run_id="r1")
+    store.meanwhile.append(lambda: publisher.deliver(p, store, pub(version=3, headline="tiga"), run_id="b"))
+    a = publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="a")
+    assert latest(store)["headlines"][0]["value"] == "tiga" and latest(store)["version"] == "3.1"
+    assert a.state == "superseded" and a.seq is None
+    assert [(x["version"], x["edition"]) for x in feed_lines(store)] == [(1, 1), (3, 1)]
+    assert_feed_verifies(store)

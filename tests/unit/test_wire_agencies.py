@@ -326,3 +326,26 @@ def test_web_page_identity_is_its_canonical_address() -> None:
     a = parse_wire(page("Harga beras naik"), "a.html")[0]
     b = parse_wire(page("Harga beras naik lagi"), "b.html")[0]
     assert a.story_id == b.story_id and a.date_id == "20240304"
+
+
+def test_a_relayed_press_release_keeps_its_copy_and_drops_the_trailer() -> None:
+    s = one("nitf-ap-relayed-release.xml")
+    assert s.dateline == Dateline(text="SALEM, Mass.", city="Salem")
+    assert paragraphs(s) == ["Harbor Foods (NYSE: HBF) opened its tenth market on Thursday.",
+                             "The store employs 120 people.", "About Harbor Foods",
+                             "Harbor Foods runs markets in New England."]
+
+
+@pytest.mark.parametrize("name, provider", [("AFP", "afp.com"), ("Associated Press", "ap.org"), ("ANTARA", "antaranews.com"),
+                                            ("Reuters", "reuters.com"), ("Nobody", None)])
+def test_printed_agency_names_map_back_to_one_provider_id(name: str, provider: str | None) -> None:
+    from newsroom.agencies import provider_for
+    assert provider_for(name) == provider
+    if provider:
+        assert agency_name(provider) is not None and agency_name(provider).casefold() in {name.casefold(), "ap"}
+
+
+def test_one_line_break_wraps_and_two_end_a_paragraph() -> None:
+    from adapters.wire.text import html_to_blocks
+    blocks = html_to_blocks("<p>The fire front <br />spans a huge area.<br/><br />Crews are tired.</p><div>a<br><br>b</div>")
+    assert [b.text for b in blocks] == ["The fire front spans a huge area.", "Crews are tired.", "a", "b"]

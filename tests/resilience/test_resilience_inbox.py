@@ -190,6 +190,12 @@ def _hostile_inbox(tmp_path: Path, seaweed, mt_url: str, kawat_logs: _Records) -
                                         b"<FutureStatus FormalName=\"Usable\"/><DateAndTime>99991231T000000Z"
                                         b"</DateAndTime></StatusWillChange>")
     (inbox / "far-embargo.xml").write_bytes(far)
+    # Hostile JSON values: each one quarantined in one line, without a traceback.
+    plain = _ninjs("hostile-values", 1, "2024-03-05T10:00:00Z", "Values", "Some text for the body.").decode()
+    assert '"version": "1"' in plain and '"2024-03-05T10:00:00Z"' in plain
+    (inbox / "nan.json").write_text(plain.replace('"version": "1"', '"version": NaN'))
+    (inbox / "digits.json").write_text(plain.replace('"version": "1"', '"version": ' + "7" * 5000))
+    (inbox / "year-one.json").write_text(plain.replace('"2024-03-05T10:00:00Z"', '"0001-01-01T00:00:00Z"'))
 
     c = install(settings)
     from flows.syndicate import syndicate
@@ -199,6 +205,7 @@ def _hostile_inbox(tmp_path: Path, seaweed, mt_url: str, kawat_logs: _Records) -
         "linked-story.xml": "symbolic link", "dir-link.xml": "symbolic link", "fifo-story.xml": "FIFO",
         "orphan-fifo.jpg": "FIFO", pics[0]: "symbolic link", pics[1]: "symbolic link", pics[2]: "FIFO",
         "flood.xml": "max_markup_nodes", "far-embargo.xml": "max_embargo_days",
+        "nan.json": "revision 'nan'", "digits.json": "digits", "year-one.json": "0001-01-01",
     }
     assert c.stories.get(story_id("inboxfar", 0)) is None
     quarantine = inbox / "quarantine"
@@ -275,7 +282,8 @@ def _hostile_inbox(tmp_path: Path, seaweed, mt_url: str, kawat_logs: _Records) -
     # The secret: in no bucket object, no media file, no database blob, no processed inbox file.
     _assert_no_secret(needles, objects, _files_under(settings.data_dir), _files_under(inbox / "processed"))
     record("Hostile inbox (#13)", stories=f"{len(expected)} good + {len(refused) + 1} hostile entries",
-           **{"faults injected": "links, FIFOs, long/non-UTF-8 names, id twins, impostor, flood, controls",
+           **{"faults injected": "links, FIFOs, long/non-UTF-8 names, id twins, impostor, flood, controls, "
+                                 "NaN/5000 digits/year 1, far embargo",
               "retries": 0, "delivered": len(a.delivered), "duplicates": a.duplicate_feed_lines, "lost": len(a.lost),
               "notes": "secret in no object/media/DB; one log line per refusal"})
 

@@ -119,6 +119,9 @@ def _photo_parts(picture: Picture, agency: str | None) -> Credit | None:
     return Credit(role=CreditRole.photographer, name=name, organisation=org if org != name else None)
 
 
+_DESK_WORDS = ("Meja Redaksi", "Tim Redaksi", "Redaksi")  # Indonesian names for a desk, longest first
+
+
 def desk_editor(editor: str | Mapping[str, str] | None, language: str) -> str | None:
     """The configured desk editor for one language: a per-language table, or one name ("Meja Redaksi Kawat"
     becomes "Kawat Desk" in English: a desk's name is translated, a person's is not)."""
@@ -127,9 +130,11 @@ def desk_editor(editor: str | Mapping[str, str] | None, language: str) -> str | 
     else:
         name = editor.get(_lang(language)) or editor.get("id") or next(iter(editor.values()), None)
     if name and _lang(language) == "en":
-        desk_id = label("id", "desk")
-        if name.startswith(desk_id + " "):
-            name = f"{name[len(desk_id) + 1:]} {label('en', 'desk')}"
+        for desk_id in _DESK_WORDS:  # "Meja Redaksi Kawat" -> "Kawat Desk"; plain "Redaksi" -> "Editorial Desk"
+            if name == desk_id:
+                return f"Editorial {label('en', 'desk')}"
+            if name.startswith(desk_id + " "):
+                return f"{name[len(desk_id) + 1:]} {label('en', 'desk')}"
     return name
 
 

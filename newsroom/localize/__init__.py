@@ -18,12 +18,13 @@ from newsroom.scan import digit_starts, finditer_at
 from newsroom.spans import Span, apply_spans, merge_spans
 
 
-def default_rulebook() -> RuleBook:
-    """The two directions Kawat localizes; a fresh book builds its tables on first use."""
-    return RuleBook({("en", "id"): en_id.rules, ("id", "en"): id_en.rules})
+def default_rulebook(*, eager: bool = False) -> RuleBook:
+    """The two directions Kawat localizes; a fresh book builds its tables on first use (or now, if eager)."""
+    return RuleBook({("en", "id"): en_id.rules, ("id", "en"): id_en.rules}, eager=eager)
 
 
-_SHARED = default_rulebook()  # an immutable-once-built cache; callers may pass their own book
+# Built at import (~40 ms) and never changed afterwards: a constant, not a cache filled by whoever comes first.
+_SHARED = default_rulebook(eager=True)
 
 
 def convention_spans(

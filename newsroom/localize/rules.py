@@ -99,10 +99,12 @@ class RuleBook:
     many threads at once, so the build is done once under the book's lock.
     """
 
-    def __init__(self, builders: dict[tuple[str, str], Callable[[], Iterable[Rule]]]) -> None:
+    def __init__(self, builders: dict[tuple[str, str], Callable[[], Iterable[Rule]]], *, eager: bool = False) -> None:
         self._builders = dict(builders)
         self._built: dict[tuple[str, str], tuple[Rule, ...]] = {}
         self._lock = threading.Lock()
+        if eager:  # built now, never changed after: safe to share without any lazy state
+            self._built = {pair: tuple(build()) for pair, build in self._builders.items()}
 
     def rules(self, src: str, tgt: str) -> tuple[Rule, ...]:
         found = self._built.get((src, tgt))

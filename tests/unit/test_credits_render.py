@@ -103,6 +103,7 @@ def test_one_editor_credit_desk_by_default_source_when_the_template_says_so() ->
 def test_desk_name_is_translated_for_english_articles() -> None:
     en = build_credits(story(), editor="Meja Redaksi Kawat", language="en")
     assert credit_lines(en, "en") == ["Editor: Kawat Desk"]
+    assert credit_lines(build_credits(story(), editor="Redaksi", language="en"), "en") == ["Editor: Editorial Desk"]
     per_language = build_credits(story(), editor={"id": "Lili Lestari", "en": "Jane Doe"}, language="en")
     assert credit_lines(per_language, "en") == ["Editor: Jane Doe"]
     assert credit_lines(build_credits(story(), editor="Meja Redaksi Kawat"), "id")[0] == "Redaktur: Meja Redaksi Kawat"

@@ -48,10 +48,13 @@ def test_company_name_with_a_country_in_it_is_not_translated(house: Glossary) ->
     assert [s.replacement for s in house.find("In Sweden, it rained.", "en", "id")] == ["Swedia"]
 
 
-def test_two_heads_side_by_side_are_an_order_risk(house: Glossary) -> None:
+def test_two_common_nouns_side_by_side_are_head_final(house: Glossary) -> None:
+    """'climate change refugee' is a refugee of climate change: Indonesian puts the head first."""
     spans, risks = _units(house, "the climate change refugee crisis", "en", "id")
-    assert ("climate change", "perubahan iklim") in spans and ("refugee", "pengungsi") in spans
-    assert len(risks) == 1 and "climate change" in risks[0] and "refugee" in risks[0]
+    assert ("climate change refugee", "pengungsi perubahan iklim") in spans and risks == []
+    spans, risks = _units(house, "Opposition lawmakers walked out", "en", "id")
+    assert risks == [] and len(spans) == 1 and spans[0][0] == "Opposition lawmakers"
+    assert spans[0][1].lower().endswith(" oposisi"), spans
 
 
 def test_separate_tokens_report_every_adjacent_run(house: Glossary) -> None:

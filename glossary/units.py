@@ -65,14 +65,10 @@ def _order(run: list[tuple[Span, str]], roles: list[str], source: str) -> list[i
         heads = [i for i in range(n) if roles[i] == "head"]
         if not heads:
             return list(range(n))  # names side by side keep their order
-        h = heads[0]
-        after = list(range(h + 1, n))
-        if any(roles[i] == "head" for i in after):
-            if not all(run[i][1] == "'s" for i in after if roles[i] == "head"):
-                return None  # two heads in one run: a compound the rule cannot order
-            h = heads[-1]  # "the startup's board": the possessed thing is the head
-            after = list(range(h + 1, n))
-        return [h, *reversed(range(h)), *after]
+        # The last noun is the head: "opposition lawmakers" -> "anggota parlemen oposisi", "the startup's
+        # board" -> "dewan direksi perusahaan rintisan"; what precedes it modifies it, in reverse order.
+        h = heads[-1]
+        return [h, *reversed(range(h)), *range(h + 1, n)]
     # Indonesian -> English: head first, then its modifiers, then a person in apposition
     if roles[0] != "head":
         return None if any(r == "head" for r in roles) else list(range(n))

@@ -31,7 +31,7 @@ from adapters.translate.service import TranslationService
 from adapters.worklog import SqlWorkLog, WorkLog
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
 from glossary import Glossary, load_glossary
-from services.ports import Clock, utc_now
+from services.ports import Clock, Translation, utc_now
 
 KNOWN_ENGINES = ("google", "mymemory", "libre", "microsoft", "deepl", "dry-run")
 
@@ -86,7 +86,7 @@ class Container:
     media: MediaStore
     work: WorkLog
     glossary: Glossary
-    translation: TranslationService
+    translation: Translation
     publisher: Publisher
     secrets: SecretLookup = prefect_secret
     clock: Clock = utc_now
@@ -139,7 +139,7 @@ def bootstrap(
     media: MediaStore | None = None,
     work: WorkLog | None = None,
     glossary: Glossary | None = None,
-    translation: TranslationService | None = None,
+    translation: Translation | None = None,
     stores: Mapping[str, PartnerStore] | None = None,
     secrets: SecretLookup = prefect_secret,
     clock: Clock = utc_now,

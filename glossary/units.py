@@ -65,8 +65,9 @@ def _order(run: list[tuple[Span, str]], roles: list[str], source: str) -> list[i
         heads = [i for i in range(n) if roles[i] == "head"]
         if not heads:
             return list(range(n))  # names side by side keep their order
-        # The last noun is the head: "opposition lawmakers" -> "anggota parlemen oposisi", "the startup's
-        # board" -> "dewan direksi perusahaan rintisan"; what precedes it modifies it, in reverse order.
+        # English compounds are head-final: in "Opposition lawmakers", "refugee crisis" or "the startup's
+        # board" the last common noun is the head and the nouns before it modify it ("anggota parlemen
+        # oposisi"); only a person in apposition ("CEO Satya Nadella") follows the head.
         h = heads[-1]
         return [h, *reversed(range(h)), *range(h + 1, n)]
     # Indonesian -> English: head first, then its modifiers, then a person in apposition

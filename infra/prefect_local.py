@@ -117,6 +117,7 @@ class PrefectServer:
     database_url: str | None = None
     port: int = 0
     proc: Proc | None = None
+    ui: bool = False  # the web UI too (a browser test looks at it); off by default: it costs start-up time
 
     @property
     def api_url(self) -> str:
@@ -127,11 +128,13 @@ class PrefectServer:
         extra = {
             # Schedules would add runs the tests did not ask for; the tests trigger runs themselves.
             "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
-            "PREFECT_SERVER_UI_ENABLED": "false",
+            "PREFECT_SERVER_UI_ENABLED": "true" if self.ui else "false",
             "PREFECT_API_DATABASE_MIGRATE_ON_START": "true",
         }
         if self.database_url:
             extra["PREFECT_API_DATABASE_CONNECTION_URL"] = self.database_url
+        if self.ui:
+            extra["PREFECT_UI_API_URL"] = self.api_url  # the browser talks to this server, not :4200
         env = prefect_env(self.home, **extra)
         self.proc = Proc("prefect-server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
                                             "--port", str(self.port)], env, self.home / "server.log").start()

@@ -15,7 +15,7 @@ def _text(text: str) -> str:
 def held_because(article: LocalizedArticle) -> list[str]:
     """Every reason an article is held, in words: QA problems first, then glossary terms that came out wrong."""
     reasons = list(article.qa.problems)
-    for t in article.qa.terms:
+    for t in article.qa.terms if not reasons else ():  # QA problems already name the terms they concern
         if not t.ok:
             reasons.append(f"glossary term \"{t.source_term}\" should read \"{t.target_term}\": "
                            f"expected {t.expected}, found {t.found}")
@@ -41,7 +41,8 @@ def review_page(story: Story, article: LocalizedArticle, *, decided: str | None 
         lines += [f"> {_text(note)}", ""]
     reasons = held_because(article)
     if reasons:
-        lines += ["## Why it is held", "", *[f"{i}. {_text(r)}" for i, r in enumerate(reasons, 1)], ""]
+        heading = "## Why it was held" if decided else "## Why it is held"
+        lines += [heading, "", *[f"{i}. {_text(r)}" for i, r in enumerate(reasons, 1)], ""]
     elif not decided:
         lines += ["## Why it is held", "", "No QA problem recorded; an editor asked to see it.", ""]
     ok_terms = [t for t in article.qa.terms if t.ok]

@@ -22,6 +22,7 @@ class WireFile:
     attachments: dict[str, bytes] = field(default_factory=dict)
     refused: str | None = None
     refused_attachments: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None  # which copy of an S3 object was read: a newer one under the same key is not ours
 
 
 class WireSource(Protocol):

@@ -107,8 +107,14 @@ class S3InboxSource:
 
     def _get(self, key: str, shown: str) -> bytes | None:
         """The object's bytes, at most `max_bytes` of them (a longer body is refused, not read on)."""
+        got = self._get_tagged(key, shown)
+        return None if got is None else got[0]
+
+    def _get_tagged(self, key: str, shown: str) -> tuple[bytes, str | None] | None:
+        """The object's bytes and ETag (None if it is gone)."""
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+            resp = self.client.get_object(Bucket=self.bucket, Key=key)
+            body = resp["Body"]
             try:
                 data = body.read(self.max_bytes + 1)
             finally:
@@ -121,7 +127,7 @@ class S3InboxSource:
             raise _wrap(exc, f"get {key}") from exc
         if len(data) > self.max_bytes:
             raise RefusedFile(shown, f"is over the {self.max_bytes}-byte limit")
-        return data
+        return data, resp.get("ETag")
 
     def _oversize(self, size: object) -> str | None:
         if isinstance(size, int) and size > self.max_bytes:
@@ -165,13 +171,14 @@ class S3InboxSource:
                 out.append(WireFile(source=self.name, name=name, data=b"", handle=obj["Key"], refused=too_big))
                 continue
             try:
-                data = self._get(obj["Key"], name)
+                got = self._get_tagged(obj["Key"], name)
             except RefusedFile as exc:
                 out.append(WireFile(source=self.name, name=name, data=b"", handle=obj["Key"], refused=exc.reason))
                 continue
-            if data is None:  # processed by another poller between our listing and our claim
+            if got is None:  # processed by another poller between our listing and our claim
                 self._drop_claims(name)
                 continue
+            data, etag = got
             attachments: dict[str, bytes] = {}
             refused: dict[str, str] = {}
             for pic in referenced_pictures(data):
@@ -191,7 +198,7 @@ class S3InboxSource:
                 if blob is not None:
                     attachments[pic] = blob
             out.append(WireFile(source=self.name, name=name, data=data, handle=obj["Key"], attachments=attachments,
-                                refused_attachments=refused))
+                                refused_attachments=refused, etag=etag))
         return out
 
     def _drop_claims(self, name: str) -> None:
@@ -209,8 +216,18 @@ class S3InboxSource:
             return target, False
         return dest_prefix + _name_key(name) + os.path.splitext(name)[1][:10], True
 
+    def _free(self, target: str) -> str:
+        """`target`, or `target.<n>`: an acknowledged copy never overwrites an earlier one of the same name."""
+        candidate, n = target, 1
+        while self._etag(candidate) is not None:
+            stem, dot, ext = target.rpartition(".")
+            candidate = f"{stem}.{n}.{ext}" if dot and "/" not in ext else f"{target}.{n}"
+            n += 1
+        return candidate
+
     def _move(self, key: str, dest_prefix: str, name: str, reason: str | None = None) -> str:
         target, renamed = self._target(dest_prefix, name)
+        target = self._free(target)
         try:
             self.client.copy_object(Bucket=self.bucket, Key=target, CopySource={"Bucket": self.bucket, "Key": key})
             self.client.delete_object(Bucket=self.bucket, Key=key)
@@ -235,7 +252,10 @@ class S3InboxSource:
             raise _wrap(exc, f"write {what}") from exc
 
     def _ack(self, item: WireFile, dest_prefix: str, reason: str | None) -> str:
-        target = self._move(item.handle, dest_prefix, item.name, reason)
+        if item.etag is not None and self._etag(item.handle) not in (item.etag, None):
+            target = self._keep_newer(item, dest_prefix, reason)
+        else:
+            target = self._move(item.handle, dest_prefix, item.name, reason)
         for pic in item.attachments:
             why = item.refused_attachments.get(pic)
             if why is None:
@@ -245,6 +265,32 @@ class S3InboxSource:
                 self._move(self.prefix + pic, self.quarantine_prefix, pic, f"picture of {item.name} refused: {why}")
         self._drop_claims(item.name)
         return target
+
+    def _keep_newer(self, item: WireFile, dest_prefix: str, reason: str | None) -> str:
+        """A newer copy arrived under the same key while ours was processed: file our bytes, leave it for the next poll."""
+        target, renamed = self._target(dest_prefix, item.name)
+        target = self._free(target)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=target, Body=item.data)
+        except (ClientError, BotoCoreError) as exc:
+            raise _wrap(exc, f"file {item.name}") from exc
+        log.warning("%s changed while it was processed: the copy read is filed in %s, the newer one is next",
+                    item.name, dest_prefix)
+        if renamed:
+            self._put_text(target + ".origin.json", json.dumps({"name": item.name}), what=f"origin of {item.name}")
+        if reason is not None:
+            self._put_text(target + ".reason.txt", reason + "\n", what=f"reason for {item.name}")
+        return target
+
+    def _etag(self, key: str) -> str | None:
+        try:
+            return str(self.client.head_object(Bucket=self.bucket, Key=key).get("ETag"))
+        except ClientError as exc:
+            if _code(exc) in {"NoSuchKey", "404", "NotFound"} or _status(exc) == 404:
+                return None
+            raise _wrap(exc, f"head {key}") from exc
+        except BotoCoreError as exc:
+            raise _wrap(exc, f"head {key}") from exc
 
     def _exists(self, key: str) -> bool:
         try:

@@ -25,7 +25,7 @@ import pytest
 from adapters.db import make_engine
 from adapters.ledger import DeliveryLedger
 from adapters.wire import parse_wire
-from tests.support import kawat_env
+from tests.support import browser, kawat_env
 from tests.support.faults import S3FaultProxy
 from tests.support.kawat_env import SAMPLES, partner_configs, provision_partners
 from tests.support.mt_servers import MTServer
@@ -145,7 +145,7 @@ def console(tmp_path_factory: pytest.TempPathFactory, seaweed) -> Iterator[Conso
         stack.append(mt)
         proxy = S3FaultProxy(seaweed.endpoint_url, rate=0.0).__enter__()
         stack.append(proxy)
-        server = PrefectServer(tmp / "prefect-home").start()
+        server = PrefectServer(tmp / "prefect-home", ui=browser.chromium() is not None).start()
         serve = None
         try:
             # The operator's notification block (UI → Blocks → Custom Webhook), pointed at our receiver.
@@ -193,6 +193,17 @@ def _artifacts(api: Api, run_id: str) -> list[dict[str, Any]]:
 def _table(artifact: dict[str, Any]) -> list[dict[str, Any]]:
     data = artifact["data"]
     return json.loads(data) if isinstance(data, str) else data  # type: ignore[no-any-return]
+
+
+def _input(api: Api, run_id: str, key: str, timeout: float = 30) -> Any:
+    """A paused run's form data; Prefect saves it just after the run turns Paused, so wait for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = api._request("GET", f"flow_runs/{run_id}/input/{key}")
+        if r.status_code != 404 or time.monotonic() > deadline:
+            r.raise_for_status()
+            return r.json()
+        time.sleep(0.3)
 
 
 def _logs(api: Api, run_id: str) -> str:
@@ -359,7 +370,9 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
         poll = console.run("syndicate", "syndicate-now")
         assert poll["state_type"] == "COMPLETED" and poll["state_name"] == "Held for review", \
             describe_failure(console.api, poll)
-        assert "1 article held for review" in poll["state"]["message"], poll["state"]["message"]
+        assert re.search(r"\b[1-9]\d* articles? held for review", poll["state"]["message"]), poll["state"]["message"]
+        (report,) = [a for a in _artifacts(console.api, poll["id"]) if a["key"] == "syndicate-report"]
+        assert {r["state"] for r in _table(report) if r["story_id"] == story} == {"needs-review"}
         created = console.api.run_deployment(console.dep("localize", "localize-story")["id"],
                                              {"story_id": story, "target_lang": "id"})
         run = console.wait_state(created["id"], "PAUSED", timeout=120)
@@ -368,9 +381,9 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
     assert run["name"] == f"localize-{story}-id"
 
     keyset = run["state"]["state_details"]["run_input_keyset"]
-    description = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['description']}")
+    description = _input(console.api, run["id"], keyset["description"])
     assert "Held for review" in str(description) and "lost" in str(description), description
-    schema = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['schema']}")
+    schema = _input(console.api, run["id"], keyset["schema"])
     schema = json.loads(schema) if isinstance(schema, str) else schema
     index = schema["properties"]["paragraph_index"]
     last = next(a for a in index["anyOf"] if a.get("type") == "integer")["maximum"]
@@ -393,7 +406,7 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
     assert r.status_code in (200, 201) and r.json().get("status") == "ACCEPT", r.text
     again = console.wait_state(run["id"], "PAUSED", timeout=60, after=paused_state)
     keyset = again["state"]["state_details"]["run_input_keyset"]
-    description = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['description']}")
+    description = _input(console.api, run["id"], keyset["description"])
     assert "not applied" in str(description) and "no corrected text" in str(description), description
 
     headline = "Dewan Keamanan PBB gelar sidang darurat soal kekeringan Sahel"
@@ -407,3 +420,28 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
     (row,) = console.ledger.rows(partner=console.partner["id"], story_id=story)
     assert row.state == "delivered", "approval delivers the corrected article"
     assert httpx.get(console.server.api_url + "/health").status_code == 200
+
+
+@pytest.mark.skipif(browser.chromium() is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_the_review_reads_on_a_laptop_screen(console: Console, tmp_path: Path) -> None:
+    """The review artifact in the Prefect UI at 1366×768: nothing wider than the screen, translation visible."""
+    key = re.sub(r"[^a-z0-9-]+", "-", f"review-{console.review_story}-id".lower())
+    # The key's latest version, as the run's Artifacts tab links it (`…/latest` answers the key's collection).
+    (artifact,) = console.api._json("POST", "artifacts/filter", json={
+        "artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC", "limit": 1})
+    url = console.server.api_url.removesuffix("/api") + f"/artifacts/artifact/{artifact['id']}"
+    with browser.open_page(url, tmp_path / "chromium") as page:
+        page.wait_for("document.body.innerText.includes('Paragraph 0')", timeout=90)
+        shot = page.screenshot(tmp_path / "review.png")
+        width = page.eval("window.innerWidth")
+        overflow = page.eval("document.scrollingElement.scrollWidth")
+        # Bold labels render as `markdown-renderer__text--strong` (<strong> in other renderers); measure their lines.
+        rights = page.eval("[...document.querySelectorAll('strong, .markdown-renderer__text--strong')]"
+                           ".filter(s => s.innerText.trim().startsWith('Indonesian'))"
+                           ".map(s => s.parentElement.getBoundingClientRect().right)")
+        tops = page.eval("[...document.querySelectorAll('h2,h3')].map(h => [h.innerText, h.getBoundingClientRect().top])")
+    assert shot.stat().st_size > 10_000
+    assert overflow <= width + 1, f"the page scrolls sideways: {overflow}px content in a {width}px window"
+    assert len(rights) >= 2 and max(rights) <= width, f"translation runs off-screen: {rights} > {width}"
+    order = [t for t, _ in sorted(tops, key=lambda x: x[1])]
+    assert order.index(next(t for t in order if t.startswith("Why it was held"))) < order.index("Paragraph 0"), order

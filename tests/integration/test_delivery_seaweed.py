@@ -201,3 +201,29 @@ def test_reconcile_repairs_a_deleted_object(env, publisher) -> None:
     assert out.key in report.repaired
     assert reader.get_object(Bucket=partner.bucket, Key=out.key)["Body"].read() == original
     assert publisher.reconcile(partner, store).drift == 0
+
+
+def test_a_latest_put_landing_after_a_newer_edition_is_refused_by_the_server(env, publisher) -> None:
+    """Real If-Match on SeaweedFS: run A's latest.json PUT reaches the server after run B's newer one."""
+    partner, store, reader = env
+    sid = _story()
+    publisher.deliver(partner, store, pub(story=sid, version=1, headline="satu"), run_id="r1")
+
+    class Late(S3PartnerStore):
+        meanwhile: list = []
+
+        def put(self, key, data, content_type, metadata, **kw):  # type: ignore[no-untyped-def]
+            if key.endswith("latest.json") and self.meanwhile:
+                self.meanwhile.pop()()  # B finishes while A's PUT is still on its way
+            return super().put(key, data, content_type, metadata, **kw)
+
+    late = Late(store.client, store.bucket)
+    late.meanwhile.append(lambda: publisher.deliver(partner, store, pub(story=sid, version=3, headline="tiga"),
+                                                    run_id="b"))
+    a = publisher.deliver(partner, late, pub(story=sid, version=2, headline="dua"), run_id="a")
+    latest = contract.latest_key(partner.prefix, "id", PUBLISHED, sid)
+    doc = json.loads(reader.get_object(Bucket=partner.bucket, Key=latest)["Body"].read())
+    assert doc["headlines"][0]["value"] == "tiga" and doc["version"] == "3.1"
+    assert a.state == "superseded"
+    assert [(line["version"], line["edition"]) for line in _feed(reader, partner) if line["story"] == sid] == [
+        (1, 1), (3, 1)]

@@ -127,3 +127,21 @@ def test_picture_references_never_reach_outside_the_inbox_prefix(inbox) -> None:
     (item,) = S3InboxSource(client, bucket).poll()
     assert set(item.attachments) == {pics[2]}  # the traversal names resolve to inbox/<name> only: absent
     assert all(secret not in data for data in item.attachments.values())
+
+
+def test_a_newer_copy_under_the_same_key_is_never_acknowledged_unread(inbox) -> None:
+    client, bucket = inbox
+    rev1 = (FIX / "newsml12-text-rev1.xml").read_bytes()
+    rev2 = (FIX / "newsml12-text-rev2.xml").read_bytes()
+    client.put_object(Bucket=bucket, Key="inbox/story.xml", Body=rev1)
+    src = S3InboxSource(client, bucket, stale_after=0.5)
+    (first,) = src.poll()
+    client.put_object(Bucket=bucket, Key="inbox/story.xml", Body=rev2)  # the correction lands meanwhile
+    src.mark_processed(first)
+    assert client.get_object(Bucket=bucket, Key="inbox/processed/story.xml")["Body"].read() == rev1
+    (second,) = S3InboxSource(client, bucket).poll()  # the newer copy is offered, not lost
+    assert second.data == rev2
+    src.mark_processed(second)
+    processed = _keys(client, bucket, "inbox/processed/")
+    bodies = sorted(client.get_object(Bucket=bucket, Key=k)["Body"].read() for k in processed)
+    assert bodies == sorted([rev1, rev2]) and _keys(client, bucket, "inbox/story.xml") == set()

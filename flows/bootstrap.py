@@ -32,7 +32,7 @@ from adapters.translate.service import TranslationService
 from adapters.worklog import SqlWorkLog, WorkLog
 from flows.settings import EngineConfig, PartnerConfig, Settings, SourceConfig, load_settings
 from glossary import Glossary, load_glossary
-from services.ports import Clock, Translation, utc_now
+from services.ports import Clock, PartnerPublisher, Translation, utc_now
 
 KNOWN_ENGINES = ("google", "mymemory", "libre", "microsoft", "deepl", "dry-run")
 
@@ -88,7 +88,7 @@ class Container:
     work: WorkLog
     glossary: Glossary
     translation: Translation
-    publisher: Publisher
+    publisher: PartnerPublisher
     secrets: SecretLookup = prefect_secret
     clock: Clock = utc_now
     on_progress: Callable[[str, str], None] | None = None  # a terminal's progress line, when one watches

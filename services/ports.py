@@ -12,6 +12,7 @@ from adapters.articles import ArticleRepository
 from adapters.config import PartnerConfig
 from adapters.ledger import DeliveryKey, StoryEvent
 from adapters.media import MediaStore
+from adapters.storage.outcome import ReconcileReport
 from adapters.storage.publisher import DeliveryOutcome
 from adapters.storage.store import PartnerStore
 from adapters.stories import StoryRepository
@@ -81,6 +82,12 @@ class Publishing(Protocol):
              run_id: str, reason: str) -> DeliveryOutcome: ...
 
     def reinstate(self, story_id: str, reason: str) -> StoryEvent: ...
+
+
+class PartnerPublisher(Publishing, Protocol):
+    """Publishing plus the bucket repair `kawat reconcile` runs (no use case needs it): what the Container holds."""
+
+    def reconcile(self, partner: PartnerConfig, store: PartnerStore) -> ReconcileReport: ...
 
 
 class FailureLog(Protocol):

@@ -25,7 +25,7 @@ from bench.report import Result
 from infra.prefect_local import BIN, REPO, Api, PrefectServer, Proc, kawat_toml, port_open, prefect_env
 
 PG = "postgres@127.0.0.1:5432"
-POOL = "kawat"  # the work pool infra/prefect/prefect.yaml names
+POOL = "kawat"  # the work pool infra/prefect/prefect.yaml names (and `kawat deploy` creates)
 
 
 def rss_kb(pid: int) -> int:
@@ -175,11 +175,10 @@ def _drop(names: tuple[str, str]) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _cli(args: list[str], penv: dict[str, str], timeout: float = 180) -> None:
-    out = subprocess.run([str(BIN / "prefect"), *args], env=penv, cwd=REPO, capture_output=True, text=True,
-                         timeout=timeout)
+def _run(cmd: list[str], penv: dict[str, str], timeout: float = 240) -> None:
+    out = subprocess.run(cmd, env=penv, cwd=REPO, capture_output=True, text=True, timeout=timeout)
     if out.returncode:
-        raise RuntimeError(f"prefect {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
 
 
 @dataclass
@@ -208,11 +207,9 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
             procs.append(server)
             server.start()
             cli_env = prefect_env(base / f"{name.lower()}-cli-home", server.api_url, KAWAT_WORKERS="8", **inst.env)
-            _cli(["work-pool", "create", POOL, "--type", "process"], cli_env)
-            _cli(["deploy", "--prefect-file", "infra/prefect/prefect.yaml", "--all"], cli_env)
-            # The schema first, as an operator's migration step (workers would race to create it).
-            subprocess.run([str(BIN / "kawat"), "deliveries"], env=cli_env, cwd=REPO, capture_output=True,
-                           timeout=120, check=False)
+            # `kawat deploy`: the work pool, every deployment of infra/prefect/prefect.yaml, limits,
+            # automations — and Kawat's schema, created once before any worker starts.
+            _run([str(BIN / "kawat"), "deploy"], cli_env)
             workers = []
             for w in range(n_workers):
                 wenv = prefect_env(base / f"{name.lower()}-w{w}-home", server.api_url,

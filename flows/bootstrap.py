@@ -19,6 +19,7 @@ from adapters.articles import ArticleRepository, SqlArticleStore
 from adapters.db import make_engine
 from adapters.errors import ConfigError
 from adapters.ledger import DeliveryLedger
+from adapters.ledger_port import Ledger
 from adapters.media import FileMediaStore, MediaStore
 from adapters.sources.base import WireSource
 from adapters.storage.client import SecretLookup, make_s3_client, resolve_credentials
@@ -82,7 +83,7 @@ class Container:
     stories: StoryRepository
     articles: ArticleRepository
     tm: TranslationMemory
-    ledger: DeliveryLedger
+    ledger: Ledger
     media: MediaStore
     work: WorkLog
     glossary: Glossary
@@ -135,7 +136,7 @@ def bootstrap(
     stories: StoryRepository | None = None,
     articles: ArticleRepository | None = None,
     tm: TranslationMemory | None = None,
-    ledger: DeliveryLedger | None = None,
+    ledger: Ledger | None = None,
     media: MediaStore | None = None,
     work: WorkLog | None = None,
     glossary: Glossary | None = None,

@@ -109,43 +109,47 @@ def rows_touched(rows: Iterable[dict[str, Any]]) -> list[str]:
                    engines=(str(r.get("engine") or "") for r in rows))
 
 
-class _ToRunLogger(logging.Handler):
-    """Re-emits Kawat's log records on the flow run's logger, so they reach the run's logs in the UI.
+class _ToRunLogs(logging.Handler):
+    """Sends Kawat's log records to the flow run's logs in the API, so the UI shows them.
 
     Engine seat threads and S3 retries log outside any Prefect context; without this their warnings
-    appear only in the terminal of `kawat serve` or the worker.
+    appear only in the terminal of `kawat serve` or the worker. The terminal keeps its own copy (the
+    record still propagates there), so this handler writes to the API only: nothing printed twice.
     """
 
-    def __init__(self, run_logger: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
-        super().__init__(logging.INFO)
-        self.run_logger = run_logger
+    def __init__(self, flow_run_id: Any) -> None:
+        from prefect.logging.handlers import APILogHandler
+
+        super().__init__()
+        self.flow_run_id = flow_run_id
+        self.api = APILogHandler()
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.run_logger.log(record.levelno, "%s", record.getMessage())
-        except Exception:
-            self.handleError(record)
+        from prefect.context import TaskRunContext
+
+        copy = logging.makeLogRecord(record.__dict__)
+        copy.flow_run_id = self.flow_run_id
+        task = TaskRunContext.get()
+        if task is not None and task.task_run is not None:  # logged inside a task: the task's log too
+            copy.task_run_id = task.task_run.id
+        self.api.handle(copy)
 
 
 @contextmanager
 def logs_to_run() -> Iterator[None]:
-    """For the duration of a flow run, Kawat's own loggers also write to the run's log (INFO and up)."""
-    from prefect import get_run_logger
+    """For the duration of a flow run, what Kawat's own loggers emit also reaches the run's logs."""
     from prefect.context import FlowRunContext
 
-    if FlowRunContext.get() is None:
+    ctx = FlowRunContext.get()
+    if ctx is None or ctx.flow_run is None:
         yield
         return
-    handler = _ToRunLogger(get_run_logger())
+    handler = _ToRunLogs(ctx.flow_run.id)
     loggers = [logging.getLogger(name) for name in KAWAT_LOGGERS]
-    saved = [lg.level for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
-        if lg.getEffectiveLevel() > logging.INFO:
-            lg.setLevel(logging.INFO)
     try:
         yield
     finally:
-        for lg, level in zip(loggers, saved, strict=True):
+        for lg in loggers:
             lg.removeHandler(handler)
-            lg.setLevel(level)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:  # the container pulls in every adapter: `kawat --help` should not wait for that
@@ -46,9 +47,10 @@ def summary_table(rows: list[dict[str, Any]]) -> Table:
     for r in rows:
         state = str(r.get("state"))
         colour = {"delivered": "green", "unchanged": "green", "quarantined": "red", "failed": "red"}.get(state, "yellow")
-        detail = f" ({r['detail']})" if r.get("detail") and state not in ("delivered", "unchanged") else ""
-        table.add_row(str(r.get("story_id")), str(r.get("partner")), str(r.get("language") or "-"),
-                      str(r.get("key") or "-"), f"[{colour}]{state}[/{colour}]{detail}")
+        # Details quote file names and agency text: hostile "[/red]" must print as itself, never as markup.
+        detail = f" ({escape(str(r['detail']))})" if r.get("detail") and state not in ("delivered", "unchanged") else ""
+        table.add_row(*(escape(str(r.get(k) or "-")) for k in ("story_id", "partner", "language", "key")),
+                      f"[{colour}]{escape(state)}[/{colour}]{detail}")
     return table
 
 

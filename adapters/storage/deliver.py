@@ -11,7 +11,8 @@ from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
-from adapters.ledger import BLOCKED_BY_KILL, DeliveryKey, DeliveryLedger, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.ledger import BLOCKED_BY_KILL, DeliveryKey, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.ledger_port import Ledger
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
 from adapters.storage.store import PartnerStore
@@ -48,7 +49,7 @@ class _Written:
 class Deliverer:
     """Publishes one Publication for one partner; a change of bytes is a new edition, never an overwrite."""
 
-    def __init__(self, ledger: DeliveryLedger, feed: FeedWriter, retry: RetryPolicy,
+    def __init__(self, ledger: Ledger, feed: FeedWriter, retry: RetryPolicy,
                  clock: Callable[[], datetime]) -> None:
         self.ledger = ledger
         self.feed = feed

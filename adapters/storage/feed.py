@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from adapters.errors import PermanentError
-from adapters.ledger import DeliveryLedger, FeedEntry
+from adapters.ledger import FeedEntry
+from adapters.ledger_port import Ledger
 from adapters.storage.writer import Created, ObjectWriter
 from newsroom import contract
 from newsroom.contract import Edition
@@ -19,7 +20,7 @@ class FeedWriter:
     fails in one worker is written by the next one: a poller may wait for a number, never miss it.
     """
 
-    def __init__(self, ledger: DeliveryLedger, clock: Callable[[], datetime]) -> None:
+    def __init__(self, ledger: Ledger, clock: Callable[[], datetime]) -> None:
         self.ledger = ledger
         self.clock = clock
 

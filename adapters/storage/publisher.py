@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from adapters.config import PartnerConfig
-from adapters.ledger import DeliveryLedger, StoryEvent
+from adapters.ledger import StoryEvent
+from adapters.ledger_port import Ledger
 from adapters.storage.deliver import Deliverer
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome, ReconcileReport
@@ -27,7 +28,7 @@ class Publisher:
     """One entry point for the composition root; each use case lives in its own module."""
 
     def __init__(
-        self, ledger: DeliveryLedger, *, clock: Callable[[], datetime] = _utcnow, attempts: int = 4,
+        self, ledger: Ledger, *, clock: Callable[[], datetime] = _utcnow, attempts: int = 4,
         wait_initial: float = 0.5, wait_max: float = 20.0,
     ) -> None:
         self.ledger = ledger

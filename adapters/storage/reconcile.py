@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from adapters.config import PartnerConfig
-from adapters.ledger import DeliveryLedger
+from adapters.ledger_port import Ledger
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import ReconcileReport
 from adapters.storage.store import PartnerStore
@@ -18,7 +18,7 @@ _KIND_ORDER = {"picture": 0, "version": 1, "tombstone": 1, "latest": 2}
 class Reconciler:
     """Restores missing or tampered objects from recorded bytes, drops killed bodies, writes unwritten feed numbers."""
 
-    def __init__(self, ledger: DeliveryLedger, feed: FeedWriter, retry: RetryPolicy) -> None:
+    def __init__(self, ledger: Ledger, feed: FeedWriter, retry: RetryPolicy) -> None:
         self.ledger = ledger
         self.feed = feed
         self.retry = retry

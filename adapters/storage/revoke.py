@@ -9,7 +9,8 @@ from typing import Any
 
 from adapters.config import PartnerConfig
 from adapters.errors import KawatError, PermanentError, TransientError
-from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.ledger import DeliveryKey, DeliveryRow, DeliveryState, ObjectRecord
+from adapters.ledger_port import Ledger
 from adapters.storage.deliver import held_edition
 from adapters.storage.feed import FeedWriter
 from adapters.storage.outcome import DeliveryOutcome
@@ -25,7 +26,7 @@ MAX_EDITIONS = 50
 class Revoker:
     """Kills are final: the ledger registers the kill once, and every later revision is refused until reinstated."""
 
-    def __init__(self, ledger: DeliveryLedger, feed: FeedWriter, retry: RetryPolicy,
+    def __init__(self, ledger: Ledger, feed: FeedWriter, retry: RetryPolicy,
                  clock: Callable[[], datetime]) -> None:
         self.ledger = ledger
         self.feed = feed

@@ -7,16 +7,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from adapters.errors import TransientError
-from adapters.translate.base import GlossaryPairs, Guard, unguarded
-from adapters.translate.pooling import Send
+from adapters.translate.base import GlossaryPairs, Guard, Pooling, Share, unguarded
 from adapters.translate.protect import is_nontrivial
 from adapters.translate.segment import join, normalize_space, pack, pieces_for, reassemble, split_joined
 
 log = logging.getLogger(__name__)
-
-# Hands a caller's units to a shared request pool: (units, send) -> one output per unit.
-Share = Callable[[list[str], Send], list[str]]
-
 
 def check_present(engine: str, source_text: str, output: object) -> str:
     """Reject None or a blank answer to a non-blank text."""
@@ -44,6 +39,7 @@ class BatchingTranslator:
     array_api: ClassVar[bool] = False
     max_items: ClassVar[int] = 1000
     native_glossary: bool = False
+    memorable: bool = True
 
     def __init__(self, name: str, *, timeout: float = 30.0, max_chars: int | None = None, confidential: bool = False) -> None:
         self.name = name
@@ -53,6 +49,11 @@ class BatchingTranslator:
 
     def __repr__(self) -> str:  # never show keys
         return f"{type(self).__name__}(name={self.name!r}, max_chars={self.max_chars})"
+
+    @property
+    def pooling(self) -> Pooling:
+        """Our engines share requests between stories: arrays up to `max_items`, or joined paragraphs."""
+        return Pooling(self.max_items, joinable=not self.array_api)
 
     def translate(
         self,

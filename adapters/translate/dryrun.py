@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from adapters.translate.base import GlossaryPairs, Guard
+from adapters.translate.base import GlossaryPairs, Guard, Pooling, Share
 
 
 class DryRunEngine:
@@ -13,6 +13,8 @@ class DryRunEngine:
 
     kind: ClassVar[str] = "dry-run"
     native_glossary: bool = False
+    memorable: bool = False  # marks, not translations: never kept in translation memory
+    pooling: Pooling | None = None  # no requests to share
 
     def __init__(self, name: str = "dry-run", *, max_chars: int | None = None, **_: Any) -> None:
         self.name = name
@@ -27,5 +29,6 @@ class DryRunEngine:
         glossary: GlossaryPairs = (),
         *,
         guard: Guard[Any] | None = None,
+        share: Share | None = None,
     ) -> list[str]:
         return [f"[{target}] {t}" if t.strip() else t for t in texts]

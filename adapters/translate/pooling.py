@@ -21,12 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.errors import KawatError, PermanentError, TransientError
-from adapters.translate.base import Guard
+from adapters.translate.base import Guard, Send
 from adapters.translate.limits import CallStats
 from adapters.translate.segment import JOIN, holds_blank_line
-
-# Send a group of units through a guard and return one output per unit (BatchingTranslator's hook).
-Send = Callable[[list[str], Guard[Any]], list[str]]
 
 WINDOW = 256  # queued units looked at to top up a request: later pieces wait at most this far behind
 

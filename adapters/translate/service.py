@@ -12,9 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.errors import ConfigError, KawatError, PermanentError, TransientError
 from adapters.tm import TranslationMemory
-from adapters.translate.base import GlossaryPairs, Translator
-from adapters.translate.batching import BatchingTranslator, check_present
-from adapters.translate.dryrun import DryRunEngine
+from adapters.translate.base import GlossaryPairs, Pooling, Share, Translator
+from adapters.translate.batching import check_present
 from adapters.translate.limits import CallStats, EngineLimits, make_guard
 from adapters.translate.pooling import RequestPool, Send
 
@@ -100,13 +99,13 @@ class TranslationService:
         raise PermanentError(f"no engine could translate ({summary})")
 
     # ----------------------------------------------------------------------------------------
-    def _pool(self, name: str, engine: BatchingTranslator, limits: EngineLimits) -> RequestPool:
+    def _pool(self, name: str, pooling: Pooling, max_chars: int, limits: EngineLimits) -> RequestPool:
         """One request pool per engine, as many senders as the engine has seats."""
         with self._pools_lock:
             pool = self._pools.get(name)
             if pool is None:
                 pool = self._pools[name] = RequestPool(
-                    limits.concurrency, engine.max_chars, engine.max_items, joinable=not engine.array_api,
+                    limits.concurrency, max_chars, pooling.max_items, joinable=pooling.joinable,
                     guard_for=lambda stats: make_guard(name, limits, stats), name=name,
                 )
             return pool
@@ -122,9 +121,8 @@ class TranslationService:
         glossary_pairs: GlossaryPairs,
     ) -> TranslationResult:
         engine = self.engines[name]
-        dry = isinstance(engine, DryRunEngine)
         memo: dict[str, str] = {}
-        if self.tm is not None and not dry:
+        if self.tm is not None and engine.memorable:
             try:
                 memo = self.tm.lookup(unique, source, target, name, glossary_version)
             except SQLAlchemyError as exc:  # a memory outage costs money, not correctness
@@ -138,7 +136,7 @@ class TranslationService:
                 raise TransientError(f"{name}: {len(out)} translations for {len(missing)} texts")
             for src, tgt in zip(missing, out, strict=True):
                 fresh[src] = check_present(name, src, tgt)
-            if self.tm is not None and not dry:
+            if self.tm is not None and engine.memorable:
                 try:
                     self.tm.store(list(fresh.items()), source, target, name, glossary_version)
                 except SQLAlchemyError as exc:  # memory is an optimisation; the translation stands
@@ -161,23 +159,18 @@ class TranslationService:
         limits = self.limits.get(name, EngineLimits())
         guard = make_guard(name, limits, stats)
         pairs = glossary_pairs if engine.native_glossary else ()
-        if isinstance(engine, BatchingTranslator):
-            pool = self._pool(name, engine, limits)
+        share: Share | None = None
+        pooling = engine.pooling
+        if pooling is not None:
+            pool = self._pool(name, pooling, engine.max_chars, limits)
             key = (source, target, tuple(pairs))
 
             def share(units: list[str], send: Send) -> list[str]:
                 return pool.translate(key, units, send, stats)
 
-            return engine.translate(texts, source, target, pairs, guard=guard, share=share)
-        if isinstance(engine, DryRunEngine):
-            return engine.translate(texts, source, target, pairs, guard=guard)
-
-        def whole() -> list[str]:
-            try:
-                return list(engine.translate(texts, source, target))
-            except KawatError:
-                raise
-            except Exception as exc:  # a foreign engine broke its promise; do not retry a bug
-                raise PermanentError(f"{name}: {type(exc).__name__}: {exc}") from exc
-
-        return guard(whole, sum(len(t) for t in texts))
+        try:
+            return list(engine.translate(texts, source, target, pairs, guard=guard, share=share))
+        except KawatError:
+            raise
+        except Exception as exc:  # an engine broke its promise (a bug, not an outage): do not retry it
+            raise PermanentError(f"{name}: {type(exc).__name__}: {exc}") from exc

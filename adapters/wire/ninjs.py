@@ -181,15 +181,21 @@ def _credit(doc: dict) -> str | None:
     return None
 
 
-def _version_stripped(uri: str, version: int | None) -> str:
-    """The ninjs uri without its version: no query string, no trailing `/v3`, `:3` or `@3`."""
+# A version the uri's own syntax marks: `;v=3`/`;version=3`, `/v3`, `:v3`, `@3`. A bare `-3` or `:3` is not one:
+# `…:midnight-1` names the story at every revision, so stripping it only when it equals the version splits one story.
+_URI_VERSION = re.compile(r"(?:;(?:v|ver|version|rev|revision)=\d+|[/:]v\d+|@v?\d+)$", re.I)
+
+
+def _version_stripped(uri: str) -> str:
+    """The ninjs uri without what marks a version (query, fragment, `;v=`, `/v3`, `@3`), whatever the version field says."""
     text = uri.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    if version is not None:
-        text = re.sub(rf"(?:[/:@._-]v?{version})$", "", text) if not re.search(r"\d{8,}$", text) else text
+    while (stripped := _URI_VERSION.sub("", text).rstrip("/")) != text and stripped:
+        text = stripped
     return text
 
 
-def _identity(doc: dict, version: int | None, source: str) -> tuple[str, str, str]:
+def _identity(doc: dict, source: str) -> tuple[str, str, str]:
+    """Provider, date and item id from the uri/guid alone: never from `version`, so every revision shares them."""
     altids = doc.get("altids")
     alt = altids if isinstance(altids, dict) else {a.get("role"): a.get("value") for a in altids or [] if isinstance(a, dict)}
     uri = _str(doc.get("uri")) or _str(doc.get("guid"))
@@ -198,7 +204,7 @@ def _identity(doc: dict, version: int | None, source: str) -> tuple[str, str, st
         explicit = _str(doc["provider"].get("name")) or _str(doc["provider"].get("uri"))
     item_alt = next((_str(alt.get(k)) for k in ("itemid", "guid", "id") if _str(alt.get(k))), None)
     if uri:
-        parsed = parse_item_id(_version_stripped(uri, version), version)
+        parsed = parse_item_id(_version_stripped(uri))
         provider = parsed.provider if uri.lower().startswith("urn:") else (provider_of(explicit) or parsed.provider)
         item_id = item_alt if (item_alt and "?" in uri) else parsed.item_id
         return (sane_id(provider or "ninjs", source, "provider"), sane_id(parsed.date_id, source, "date id"),
@@ -286,7 +292,7 @@ def _item(doc: dict, source: str) -> Story:
         raise WireError(source, f"ninjs item of type {kind}: Kawat publishes text and photo stories")
     raw_version = doc.get("version")
     version = version_of(raw_version, source) if raw_version is not None else None
-    provider, date_id, item_id = _identity(doc, version, source)
+    provider, date_id, item_id = _identity(doc, source)
     urn_rev = parse_item_id(_str(doc.get("uri")) or "").revision
     stated = version is not None or urn_rev is not None
     if version is None:  # no version stated: the uri's, else the revision time orders revisions
@@ -338,7 +344,7 @@ def _photo_story(doc: dict, source: str) -> Story:
     """A ninjs picture item on its own: a photo story whose text is the caption."""
     raw_version = doc.get("version")
     version = version_of(raw_version, source) if raw_version is not None else 1
-    provider, date_id, item_id = _identity(doc, version, source)
+    provider, date_id, item_id = _identity(doc, source)
     picture = _picture(item_id, doc, source)
     if not picture.renditions:
         raise WireError(source, "ninjs picture item without an image rendition to publish")

@@ -195,6 +195,17 @@ def _table(artifact: dict[str, Any]) -> list[dict[str, Any]]:
     return json.loads(data) if isinstance(data, str) else data  # type: ignore[no-any-return]
 
 
+def _input(api: Api, run_id: str, key: str, timeout: float = 30) -> Any:
+    """A paused run's form data; Prefect saves it just after the run turns Paused, so wait for it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = api._request("GET", f"flow_runs/{run_id}/input/{key}")
+        if r.status_code != 404 or time.monotonic() > deadline:
+            r.raise_for_status()
+            return r.json()
+        time.sleep(0.3)
+
+
 def _logs(api: Api, run_id: str) -> str:
     return api.flow_run_logs(run_id)
 
@@ -370,9 +381,9 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
     assert run["name"] == f"localize-{story}-id"
 
     keyset = run["state"]["state_details"]["run_input_keyset"]
-    description = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['description']}")
+    description = _input(console.api, run["id"], keyset["description"])
     assert "Held for review" in str(description) and "lost" in str(description), description
-    schema = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['schema']}")
+    schema = _input(console.api, run["id"], keyset["schema"])
     schema = json.loads(schema) if isinstance(schema, str) else schema
     index = schema["properties"]["paragraph_index"]
     last = next(a for a in index["anyOf"] if a.get("type") == "integer")["maximum"]
@@ -395,7 +406,7 @@ def test_a_held_article_pauses_with_its_reasons_asks_again_and_is_updated_after_
     assert r.status_code in (200, 201) and r.json().get("status") == "ACCEPT", r.text
     again = console.wait_state(run["id"], "PAUSED", timeout=60, after=paused_state)
     keyset = again["state"]["state_details"]["run_input_keyset"]
-    description = console.api._json("GET", f"flow_runs/{run['id']}/input/{keyset['description']}")
+    description = _input(console.api, run["id"], keyset["description"])
     assert "not applied" in str(description) and "no corrected text" in str(description), description
 
     headline = "Dewan Keamanan PBB gelar sidang darurat soal kekeringan Sahel"

@@ -35,7 +35,7 @@ class OtherEngine(DryRunEngine):
 
     kind = "scripted"
 
-    def translate(self, texts, source, target, glossary=(), *, guard=None):  # type: ignore[no-untyped-def]
+    def translate(self, texts, source, target, glossary=(), *, guard=None, share=None):  # type: ignore[no-untyped-def]
         return [pseudo_translate(t, target) if t.strip() else t for t in texts]
 
 

@@ -90,3 +90,9 @@ def test_an_amount_before_a_term_is_an_order_risk(house: Glossary) -> None:
     assert risks == ["order risk: amount 'Rp 1.5 trillion' before 'flood' may stay in English order"]
     _, fine = _units(house, "an earthquake of magnitude 6.1 struck", "en", "id")
     assert fine == []
+
+
+def test_a_run_the_rule_cannot_order_is_an_order_risk(house: Glossary) -> None:
+    spans, risks = _units(house, "dewan direksi perusahaan rintisan AI itu", "id", "en")
+    assert ("dewan direksi", "board of directors") in spans and ("perusahaan rintisan", "startup") in spans
+    assert len(risks) == 1 and "'dewan direksi'" in risks[0] and "'AI'" in risks[0]

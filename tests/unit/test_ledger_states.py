@@ -1,4 +1,5 @@
-"""The delivery ledger on SQLite and PostgreSQL: atomic claims, state moves, the kill register, feed numbers."""
+"""The delivery ledger on SQLite, PostgreSQL and in memory: atomic claims, state moves, the kill register, feed
+numbers. The memory fake runs the same tests as the SQL ledger, so it cannot drift from it."""
 
 from __future__ import annotations
 
@@ -12,12 +13,16 @@ import pytest
 
 from adapters.db import make_engine
 from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState, ObjectRecord
+from adapters.ledger_memory import MemoryLedger
+from adapters.ledger_port import Ledger
 from tests.support.pg import pg_schema_engine
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def ledger(request, tmp_path) -> Iterator[DeliveryLedger]:
-    if request.param == "sqlite":
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
+def ledger(request, tmp_path) -> Iterator[Ledger]:
+    if request.param == "memory":
+        yield MemoryLedger()
+    elif request.param == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
         yield DeliveryLedger(eng)
         eng.dispose()
@@ -34,7 +39,7 @@ def k(story: str, version: int = 1, lang: str = "id", partner: str = "p") -> Del
     return DeliveryKey(partner, story, lang, version)
 
 
-def test_claim_is_exclusive_across_threads(ledger: DeliveryLedger) -> None:
+def test_claim_is_exclusive_across_threads(ledger: Ledger) -> None:
     story = _story()
     results: list[bool] = []
     barrier = threading.Barrier(6)
@@ -51,7 +56,7 @@ def test_claim_is_exclusive_across_threads(ledger: DeliveryLedger) -> None:
     assert results.count(True) == 1
 
 
-def test_failed_rows_are_reclaimable_delivered_rows_are_not(ledger: DeliveryLedger) -> None:
+def test_failed_rows_are_reclaimable_delivered_rows_are_not(ledger: Ledger) -> None:
     s = _story()
     assert ledger.claim(k(s))
     ledger.mark_failed(k(s), "503 slow down")
@@ -69,7 +74,7 @@ def test_failed_rows_are_reclaimable_delivered_rows_are_not(ledger: DeliveryLedg
     assert (ledger.get(k(s)).edition, ledger.get(k(s)).checksum) == (2, "c2")
 
 
-def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
+def test_new_version_supersedes_older(ledger: Ledger) -> None:
     s = _story()
     for v in (1, 2):
         assert ledger.claim(k(s, v))
@@ -80,7 +85,7 @@ def test_new_version_supersedes_older(ledger: DeliveryLedger) -> None:
     assert ledger.latest_delivered("other", s, "id") is None
 
 
-def test_stale_pending_claim_can_be_taken_over(ledger: DeliveryLedger) -> None:
+def test_stale_pending_claim_can_be_taken_over(ledger: Ledger) -> None:
     s = _story()
     assert ledger.claim(k(s))
     assert not ledger.claim(k(s))
@@ -88,7 +93,7 @@ def test_stale_pending_claim_can_be_taken_over(ledger: DeliveryLedger) -> None:
     assert ledger.claim(k(s))
 
 
-def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: DeliveryLedger) -> None:
+def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: Ledger) -> None:
     s = _story()
     assert ledger.claim(k(s))
     ledger.mark_delivered(k(s), edition=1, obj_key="k", checksum="c")
@@ -103,7 +108,7 @@ def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: DeliveryLed
     assert [r.version for r in ledger.rows(state="blocked", story_id=s)] == [2]
 
 
-def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: DeliveryLedger) -> None:
+def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: Ledger) -> None:
     s = _story()
     assert ledger.active_kill(s) is None
     with pytest.raises(ValueError):
@@ -121,12 +126,12 @@ def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: Deliv
         ("kill", "legal"), ("reinstate", "cleared by legal"), ("kill", "again")]
 
 
-def _announce(ledger: DeliveryLedger, partner: str, story: str, edition: int = 1):  # type: ignore[no-untyped-def]
+def _announce(ledger: Ledger, partner: str, story: str, edition: int = 1):  # type: ignore[no-untyped-def]
     return ledger.announce(partner, story, "id", 1, edition,
                            make=lambda seq, at: (f"feed/{seq:012d}.ndjson", json.dumps({"seq": seq, "story": story})))
 
 
-def test_feed_numbers_are_per_partner_gap_free_and_allocated_once_per_change(ledger: DeliveryLedger) -> None:
+def test_feed_numbers_are_per_partner_gap_free_and_allocated_once_per_change(ledger: Ledger) -> None:
     a, b = f"pa-{uuid.uuid4().hex[:6]}", f"pb-{uuid.uuid4().hex[:6]}"
     s = _story()
     first = _announce(ledger, a, s)
@@ -138,11 +143,11 @@ def test_feed_numbers_are_per_partner_gap_free_and_allocated_once_per_change(led
     assert [e.seq for e in ledger.feed_entries(a, unwritten=True)] == [2]
 
 
-def test_feed_numbers_stay_unique_and_gap_free_under_concurrent_workers(ledger: DeliveryLedger) -> None:
+def test_feed_numbers_stay_unique_and_gap_free_under_concurrent_workers(ledger: Ledger) -> None:
     partner = f"pc-{uuid.uuid4().hex[:6]}"
-    # Separate ledgers on one database, as separate worker processes would be.
+    # Separate ledgers on one database, as separate worker processes would be (the fake: threads on one).
     others = [DeliveryLedger(make_engine(str(ledger.engine.url.render_as_string(hide_password=False))))
-              for _ in range(3)]
+              for _ in range(3)] if isinstance(ledger, DeliveryLedger) else []
     workers = [ledger, *others]
     got: list[int] = []
     errors: list[BaseException] = []
@@ -168,7 +173,7 @@ def test_feed_numbers_stay_unique_and_gap_free_under_concurrent_workers(ledger: 
     assert [e.seq for e in ledger.feed_entries(partner)] == list(range(1, 41))
 
 
-def test_renumbering_moves_unwritten_entries_past_numbers_the_bucket_already_has(ledger: DeliveryLedger) -> None:
+def test_renumbering_moves_unwritten_entries_past_numbers_the_bucket_already_has(ledger: Ledger) -> None:
     partner = f"pr-{uuid.uuid4().hex[:6]}"
     _announce(ledger, partner, "s1")
     _announce(ledger, partner, "s2")
@@ -179,7 +184,7 @@ def test_renumbering_moves_unwritten_entries_past_numbers_the_bucket_already_has
     assert [json.loads(e.line)["seq"] for e in entries] == [6, 7]
 
 
-def test_objects_and_blobs_roundtrip(ledger: DeliveryLedger) -> None:
+def test_objects_and_blobs_roundtrip(ledger: Ledger) -> None:
     import hashlib
 
     s = _story()

@@ -1,7 +1,6 @@
-"""Every use case in services/ against fakes: memory stores, a memory bucket, a fixed clock, no Prefect.
-
-The only real part is the delivery ledger on an in-memory SQLite database (its claim/lease rules are
-what the publisher relies on); everything else is a fake from beside its adapter.
+"""Every use case in services/ against fakes: memory stores, a memory ledger, a memory bucket, a fixed clock,
+no Prefect. The memory ledger runs the SQL ledger's own tests (test_ledger_states, test_storage_publisher), so
+the rules the publisher relies on (claims, leases, editions, feed numbers, kills) are the real ones.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pytest
 from adapters.articles import MemoryArticleStore
 from adapters.config import PartnerConfig, PartnerFilters
 from adapters.errors import PermanentError
+from adapters.ledger_memory import MemoryLedger
 from adapters.media import MemoryMediaStore
 from adapters.sources.memory import MemorySource
 from adapters.storage.store import MemoryPartnerStore
@@ -72,8 +72,8 @@ def world(tmp_path: Path) -> tuple[Container, dict[str, MemoryPartnerStore], Clo
     tm = MemoryTranslationMemory()
     c = bootstrap(
         settings, stories=MemoryStoryStore(), articles=MemoryArticleStore(), tm=tm, media=MemoryMediaStore(),
-        work=MemoryWorkLog(), translation=TranslationService({"dry-run": engine}, tm=tm), stores=stores,
-        clock=clock,
+        work=MemoryWorkLog(), ledger=MemoryLedger(clock=clock),
+        translation=TranslationService({"dry-run": engine}, tm=tm), stores=stores, clock=clock,
     )
     return c, stores, clock, engine
 

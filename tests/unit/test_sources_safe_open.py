@@ -190,7 +190,7 @@ def test_reoffered_claim_never_replaces_a_newer_file_of_the_same_name(tmp_path: 
     later = FolderSource(inbox, stale_after=0.2)
     items = later.poll()
     assert [i.data for i in items] == [b"<rev>1</rev>", b"<rev>2</rev>"]  # crashed claim first: it came first
-    assert later.poll() == []
+    assert FolderSource(inbox, stale_after=60).poll() == []  # both now held by a live claim (a long lease: no timing)
     for i in items:
         later.mark_processed(i)
     assert sorted(p.read_bytes() for p in (inbox / "processed").iterdir()) == [b"<rev>1</rev>", b"<rev>2</rev>"]
@@ -199,9 +199,9 @@ def test_reoffered_claim_never_replaces_a_newer_file_of_the_same_name(tmp_path: 
 def test_two_pollers_retake_a_stale_claim_once(tmp_path: Path) -> None:
     inbox = _inbox(tmp_path)
     (inbox / "a.xml").write_bytes(b"<a/>")
-    FolderSource(inbox, stale_after=0.1).poll()
-    time.sleep(0.2)
-    a, b = FolderSource(inbox, stale_after=0.1), FolderSource(inbox, stale_after=0.1)
+    FolderSource(inbox, stale_after=1.0).poll()
+    time.sleep(1.2)  # stale for both; the retaken claim stays fresh for a second, well past b's poll
+    a, b = FolderSource(inbox, stale_after=1.0), FolderSource(inbox, stale_after=1.0)
     assert len(a.poll() + b.poll()) == 1
 
 

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from adapters.db import make_engine
 from adapters.errors import PermanentError, TransientError
 from adapters.ledger import DeliveryKey, DeliveryLedger, DeliveryState
+from adapters.ledger_memory import MemoryLedger
 from adapters.storage.publisher import Publisher
 from adapters.storage.store import MemoryPartnerStore
 from flows.settings import PartnerConfig
@@ -31,10 +32,12 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def publisher(tmp_path) -> Publisher:
-    return Publisher(DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'l.db'}")), clock=Clock(),
-                     attempts=3, wait_initial=0, wait_max=0)
+@pytest.fixture(params=["sqlite", "memory"])
+def publisher(request, tmp_path) -> Publisher:
+    """Every publisher test runs on the SQL ledger and on its memory fake (which must behave the same)."""
+    ledger = (DeliveryLedger(make_engine(f"sqlite:///{tmp_path / 'l.db'}")) if request.param == "sqlite"
+              else MemoryLedger())
+    return Publisher(ledger, clock=Clock(), attempts=3, wait_initial=0, wait_max=0)
 
 
 def partner(**kw) -> PartnerConfig:

@@ -6,12 +6,14 @@ import random
 import threading
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from adapters.errors import PermanentError, TransientError
 from adapters.tm import MemoryTranslationMemory
 from adapters.translate import build_translator
+from adapters.translate.base import GlossaryPairs, Guard, Pooling, Share, unguarded
 from adapters.translate.limits import EngineLimits, reset_limiters
 from adapters.translate.segment import pack, pieces_for, reassemble, split_text
 from adapters.translate.service import TranslationService
@@ -21,9 +23,11 @@ FAST = EngineLimits(rate_per_second=10000, concurrency=8, max_attempts=3, backof
 
 
 class FakeEngine:
-    """Upper-cases text; fails with the scripted errors first; records every call."""
+    """Upper-cases text in one guarded request; fails with the scripted errors first; records every call."""
 
     native_glossary = False
+    memorable = True
+    pooling: Pooling | None = None
 
     def __init__(self, name: str, *, confidential: bool = True, errors: Sequence[Exception] = ()) -> None:
         self.name, self.max_chars, self.confidential = name, 5000, confidential
@@ -31,7 +35,12 @@ class FakeEngine:
         self.calls: list[list[str]] = []
         self.lock = threading.Lock()
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+    def translate(self, texts: Sequence[str], source: str, target: str, glossary: GlossaryPairs = (), *,
+                  guard: Guard[Any] | None = None, share: Share | None = None) -> list[str]:
+        return (guard or unguarded)(lambda: self.answer(list(texts)), sum(len(t) for t in texts))
+
+    def answer(self, texts: list[str]) -> list[str]:
+        """One request's answer (what a subclass scripts)."""
         with self.lock:
             self.calls.append(list(texts))
             if self.errors:
@@ -94,12 +103,38 @@ def test_all_engines_failing_raises_never_partial() -> None:
 
 def test_short_answer_is_rejected() -> None:
     class Short(FakeEngine):
-        def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-            return super().translate(texts, source, target)[:-1]
+        def answer(self, texts: list[str]) -> list[str]:
+            return super().answer(texts)[:-1]
 
     svc = TranslationService({"s": Short("s")}, None, {"s": FAST})
     with pytest.raises(TransientError):
         svc.translate(["one", "two"], "en", "id", chain=["s"])
+
+
+def test_an_engine_that_breaks_its_promise_is_a_permanent_failure_and_the_chain_goes_on() -> None:
+    class Buggy(FakeEngine):
+        def answer(self, texts: list[str]) -> list[str]:
+            super().answer(texts)
+            raise KeyError("translations")
+
+    buggy = Buggy("a")
+    svc = TranslationService({"a": buggy, "b": FakeEngine("b")}, None, {"a": FAST, "b": FAST})
+    assert svc.translate(["one"], "en", "id", chain=["a", "b"]).texts == ["ONE"]
+    assert len(buggy.calls) == 1  # a bug is not retried
+    with pytest.raises(PermanentError, match="KeyError"):
+        svc.translate(["one"], "en", "id", chain=["a"])
+
+
+def test_an_engine_that_declares_its_output_unmemorable_is_never_kept() -> None:
+    class Marks(FakeEngine):
+        memorable = False
+
+    tm = MemoryTranslationMemory()
+    eng = Marks("m")
+    svc = TranslationService({"m": eng}, tm, {"m": FAST})
+    svc.translate(["Hello."], "en", "id", chain=["m"])
+    svc.translate(["Hello."], "en", "id", chain=["m"])
+    assert len(eng.calls) == 2 and tm.lookup(["Hello."], "en", "id", "m", None) == {}
 
 
 def test_blank_texts_need_no_request() -> None:
@@ -148,7 +183,7 @@ def test_concurrency_cap_is_shared_across_services_and_threads() -> None:
     inflight, peak, lock = 0, 0, threading.Lock()
 
     class Slow(FakeEngine):
-        def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        def answer(self, texts: list[str]) -> list[str]:
             nonlocal inflight, peak
             with lock:
                 inflight += 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,28 +23,8 @@ from services.ports import Context
 log = logging.getLogger("kawat")
 
 
-@dataclass
-class DeliveryRecord:
-    """One partner × language × version: what delivery did (the report row and the retry decision)."""
-
-    story_id: str
-    partner: str
-    language: str
-    version: int
-    state: str
-    key: str | None = None
-    detail: str | None = None
-    objects_written: int = 0
-    retryable: bool = False
-    edition: int | None = None
-    seq: int | None = None
-
-    @classmethod
-    def of(cls, o: DeliveryOutcome) -> DeliveryRecord:
-        """The report row of what the publisher did (one outcome type; this adds no facts of its own)."""
-        return cls(story_id=o.story_id, partner=o.partner, language=o.language, version=o.version,
-                   state=str(o.state), key=o.key, detail=o.error, objects_written=o.objects_written,
-                   retryable=o.retryable, edition=o.edition, seq=o.seq)
+DeliveryRecord = DeliveryOutcome
+"""What delivery did for one partner × language × version: the publisher's outcome type, one for every caller."""
 
 
 def deliver(
@@ -78,7 +57,7 @@ def deliver_one(
         if story.status == Status.canceled:
             o = c.publisher.kill(partner, store, story.story_id, lang, story.version, run_id=run_id,
                                  reason=story.advisory or "kill")
-            return DeliveryRecord.of(o)
+            return o
         if article is None:
             article = c.articles.get(story.story_id, lang, story.version)
         if article is None:
@@ -87,7 +66,7 @@ def deliver_one(
             detail = "; ".join(article.qa.problems) or "glossary QA failed"
             return DeliveryRecord(**base, state=article.review.value, detail=detail)
         o = c.publisher.deliver(partner, store, publication_for(c, article, partner, story), run_id=run_id, force=force)
-        return DeliveryRecord.of(o)
+        return o
     except KawatError as exc:
         log.error("delivery of %s to %s failed: %s", story.story_id, partner.id, exc)
         c.ledger.mark_failed(DeliveryKey(partner.id, story.story_id, lang, story.version), str(exc))

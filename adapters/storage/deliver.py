@@ -63,12 +63,12 @@ class Deliverer:
         base: dict[str, Any] = dict(partner=partner.id, story_id=pub.story_id, language=pub.language, version=pub.version)
         if partner.languages and pub.language not in partner.languages:
             return DeliveryOutcome(**base, state=DeliveryState.skipped,
-                                   error=f"partner does not take {pub.language!r}")
+                                   detail=f"partner does not take {pub.language!r}")
         kill = self.ledger.active_kill(pub.story_id)
         if kill is not None:
             why = f"{BLOCKED_BY_KILL} ({kill.reason})"
             self.ledger.mark_blocked(key, reason=why)
-            return DeliveryOutcome(**base, state=DeliveryState.blocked, error=why)
+            return DeliveryOutcome(**base, state=DeliveryState.blocked, detail=why)
         rows = self.ledger.story_rows(partner.id, pub.story_id, pub.language)
         row = next((r for r in rows if r.version == pub.version), None)
         newer = [r.version for r in rows if r.version > pub.version
@@ -77,20 +77,20 @@ class Deliverer:
             # A late older revision: partners already hold a newer one. Recorded, never published.
             why = f"older than revision {max(newer)}, which partners already hold"
             self.ledger.mark_superseded(key, reason=why)
-            return DeliveryOutcome(**base, state=DeliveryState.superseded, error=why)
+            return DeliveryOutcome(**base, state=DeliveryState.superseded, detail=why)
         checksum = pub.checksum
         now = self.clock()
         if partner.embargo_policy == "hold" and pub.embargoed is not None and pub.embargoed > now:
             self.ledger.mark_held(key, checksum=checksum)
             return DeliveryOutcome(**base, state=DeliveryState.held,
-                                   error=f"embargoed until {contract.iso(pub.embargoed)}")
+                                   detail=f"embargoed until {contract.iso(pub.embargoed)}")
         if row is not None and not force and row.state == DeliveryState.delivered and row.checksum == checksum:
             return DeliveryOutcome(**base, state=DeliveryState.unchanged, edition=row.edition, key=row.key)
         from_states: list[DeliveryState] = [DeliveryState.revoked, DeliveryState.blocked]  # no kill in force now
         if row is not None and row.state == DeliveryState.delivered and row.checksum != checksum:
             from_states.append(DeliveryState.delivered)
         if not self.ledger.claim(key, force=force, checksum=checksum, from_states=from_states):
-            return DeliveryOutcome(**base, state=DeliveryState.busy, error="another worker holds this delivery")
+            return DeliveryOutcome(**base, state=DeliveryState.busy, detail="another worker holds this delivery")
         edition = _first_edition(row, checksum)
         self.ledger.set_edition(key, edition, checksum)
         tally = Tally()
@@ -111,7 +111,7 @@ class Deliverer:
             log.warning("delivery %s/%s v%s to %s failed: %s", pub.story_id, pub.language, pub.version,
                         partner.id, exc)
             return DeliveryOutcome(**base, state=DeliveryState.failed, edition=edition,
-                                   objects_written=tally.written, error=str(exc),
+                                   objects_written=tally.written, detail=str(exc),
                                    retryable=isinstance(exc, TransientError))
         state = DeliveryState.delivered if done.is_current else DeliveryState.superseded
         self.ledger.mark_delivered(key, edition=done.edition.edition, obj_key=done.version_key, checksum=checksum,
@@ -124,7 +124,7 @@ class Deliverer:
         return DeliveryOutcome(**base, state=outcome_state,
                                edition=done.edition.edition, key=done.version_key, objects_written=written,
                                feed_key=entry.key if entry else None, seq=entry.seq if entry else None,
-                               error=None if done.is_current else "overtaken by a newer edition")
+                               detail=None if done.is_current else "overtaken by a newer edition")
 
     @staticmethod
     def _ninjs(pub: Publication, edition: Edition) -> bytes:

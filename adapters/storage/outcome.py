@@ -9,21 +9,25 @@ from adapters.ledger import DeliveryState
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    """One partner x story x language: the state it ended in, the edition and feed number it used."""
+    """One partner x story x language: the state it ended in, the edition and feed number it used.
 
-    partner: str
+    The one delivery result type: the publisher returns it, services add the outcomes decided before
+    the publisher runs (`not-localized`, a review state) and the run report shows it as it is.
+    """
+
     story_id: str
+    partner: str
     language: str
     version: int
-    state: DeliveryState
-    edition: int | None = None
+    state: DeliveryState | str
     key: str | None = None
+    detail: str | None = None  # why (an error, a refusal), shown in the run report
     objects_written: int = 0
+    retryable: bool = False  # failed on a transient cause (5xx, reset, timeout): a later attempt may succeed
+    edition: int | None = None
+    seq: int | None = None
     objects_deleted: int = 0
     feed_key: str | None = None
-    seq: int | None = None
-    error: str | None = None
-    retryable: bool = False  # failed on a transient cause (5xx, reset, timeout): a later attempt may succeed
 
 
 @dataclass

@@ -48,7 +48,7 @@ class Revoker:
         try:
             dirs = self._story_dirs(partner, writer, story_id, language)
             if not dirs:  # never reached this partner: nothing to take back
-                return DeliveryOutcome(**base, state=DeliveryState.skipped, error="never delivered to this partner")
+                return DeliveryOutcome(**base, state=DeliveryState.skipped, detail="never delivered to this partner")
             key = DeliveryKey(partner.id, story_id, language, revision)
             row = current or self.ledger.get(key)
             if current is not None and current.edition:
@@ -66,11 +66,11 @@ class Revoker:
         except KawatError as exc:
             self.ledger.mark_failed(DeliveryKey(partner.id, story_id, language, revision), f"kill: {exc}")
             return DeliveryOutcome(**base, state=DeliveryState.failed, objects_written=tally.written,
-                                   objects_deleted=tally.deleted, error=str(exc),
+                                   objects_deleted=tally.deleted, detail=str(exc),
                                    retryable=isinstance(exc, TransientError))
         return DeliveryOutcome(**base, state=DeliveryState.revoked, edition=edition.edition, key=tomb_key,
                                objects_written=tally.written, objects_deleted=len(removed), feed_key=entry.key,
-                               seq=entry.seq, error=None if tally.written or removed else "already killed")
+                               seq=entry.seq, detail=None if tally.written or removed else "already killed")
 
     def _tombstone_row(self, partner_id: str, story_id: str, language: str,
                        rows: list[DeliveryRow]) -> DeliveryRow | None:

@@ -119,7 +119,7 @@ def test_delivery_is_readable_by_partner_and_valid_ninjs(env, publisher, shared_
     partner, store, reader = env
     p = pub(story=_story(), pictures=1)
     out = publisher.deliver(partner, store, p, run_id="r1")
-    assert out.state == "delivered", out.error
+    assert out.state == "delivered", out.detail
     schema = json.loads((shared_dir / "schemas" / "ninjs-schema_2.2.json").read_text())
     latest = contract.latest_key(partner.prefix, "id", PUBLISHED, p.story_id)
     for key in (out.key, latest):

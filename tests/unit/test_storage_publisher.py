@@ -175,7 +175,7 @@ def test_late_older_revision_is_recorded_and_never_published(publisher: Publishe
     publisher.deliver(p, store, pub(version=3, headline="tiga"), run_id="r1")
     n = len(store.puts)
     out = publisher.deliver(p, store, pub(version=2, headline="dua"), run_id="r2")
-    assert out.state == "superseded" and "revision 3" in (out.error or "")
+    assert out.state == "superseded" and "revision 3" in (out.detail or "")
     assert len(store.puts) == n and latest(store)["headlines"][0]["value"] == "tiga"
     assert publisher.ledger.get(key(version=2)).state == DeliveryState.superseded
 
@@ -203,7 +203,7 @@ def test_kill_is_its_own_edition_and_later_revisions_are_blocked_until_reinstate
     n = len(store.puts)
     for version in (3, 4):
         blocked = publisher.deliver(p, store, pub(version=version, headline="kembali"), run_id="r4")
-        assert blocked.state == "blocked" and "blocked by kill" in (blocked.error or "")
+        assert blocked.state == "blocked" and "blocked by kill" in (blocked.detail or "")
         row = publisher.ledger.get(key(version=version))
         assert row.state == DeliveryState.blocked and "blocked by kill" in (row.last_error or "")
     assert len(store.puts) == n
@@ -271,7 +271,7 @@ def test_transient_errors_are_retried_permanent_are_not(publisher: Publisher) ->
     assert publisher.deliver(partner(), store, pub(), run_id="r1").state == "delivered"
     store2 = MemoryPartnerStore(fail_next=[PermanentError("403 AccessDenied"), TransientError("x")])
     out = publisher.deliver(partner(), store2, pub(story="s2"), run_id="r1")
-    assert out.state == "failed" and "403" in (out.error or "") and not out.retryable
+    assert out.state == "failed" and "403" in (out.detail or "") and not out.retryable
     assert len(store2.fail_next) == 1  # not retried
     assert publisher.ledger.get(key("s2")).state == DeliveryState.failed
     store2.fail_next.clear()
@@ -423,7 +423,7 @@ def test_a_delivery_that_runs_out_of_transient_retries_says_it_is_retryable(tmp_
                       wait_initial=0, wait_max=0)
     store = MemoryPartnerStore(fail_next=[TransientError("reset")] * 3)
     out = quick.deliver(partner(), store, pub(), run_id="r1")
-    assert out.state == "failed" and out.retryable and "reset" in (out.error or "")
+    assert out.state == "failed" and out.retryable and "reset" in (out.detail or "")
     assert store.fail_next == []
     assert quick.deliver(partner(), store, pub(), run_id="r2").state == "delivered"
 

@@ -108,6 +108,41 @@ def test_revoke_marks_every_version_and_blocked_rows_say_why(ledger: Ledger) -> 
     assert [r.version for r in ledger.rows(state="blocked", story_id=s)] == [2]
 
 
+def test_holds_blocks_and_late_revisions_never_overwrite_a_delivered_row_but_a_failure_does(ledger: Ledger) -> None:
+    s = _story()
+    assert ledger.claim(k(s), checksum="c0")
+    ledger.mark_delivered(k(s), edition=1, obj_key="k", checksum="c")
+    ledger.mark_held(k(s), checksum="x")
+    ledger.mark_blocked(k(s), reason="blocked by kill")
+    ledger.mark_superseded(k(s), reason="late")
+    row = ledger.get(k(s))
+    assert (row.state, row.checksum, row.last_error, row.key, row.edition) == (
+        DeliveryState.delivered, "c", None, "k", 1)
+    ledger.mark_superseded(k(s, 0), reason="older than what partners hold")  # a row made by the mark itself
+    late = ledger.get(k(s, 0))
+    assert (late.state, late.attempts) == (DeliveryState.superseded, 0)
+    assert late.last_error == "older than what partners hold"
+    ledger.mark_held(k(s, 0), checksum="h")  # a superseded revision is not held back into play
+    assert ledger.get(k(s, 0)).state == DeliveryState.superseded
+    ledger.mark_failed(k(s), "x" * 3000)  # a failure is always recorded, cut to a readable length
+    assert ledger.get(k(s)).state == DeliveryState.failed and len(ledger.get(k(s)).last_error or "") == 2000
+    assert [(r.language, r.version) for r in ledger.rows(partner="p", story_id=s)] == [("id", 0), ("id", 1)]
+
+
+def test_revoke_counts_the_rows_it_revoked_and_a_tombstone_edition_is_kept(ledger: Ledger) -> None:
+    s = _story()
+    for v in (1, 2):
+        assert ledger.claim(k(s, v))
+        ledger.mark_delivered(k(s, v), edition=1, obj_key=f"v{v}", checksum=f"c{v}")
+    ledger.mark_held(k(s, lang="en"), checksum="x")
+    assert ledger.revoke(k(s, 2), edition=None, obj_key="tomb", checksum="t", reason="legal") == 2
+    row = ledger.get(k(s, 2))
+    assert (row.state, row.key, row.edition, row.last_error) == (DeliveryState.revoked, "tomb", 1, "legal")
+    assert ledger.get(k(s, lang="en")).state == DeliveryState.held  # another language is another story row set
+    assert ledger.claim(k(s, 2)) is False  # revoked is not reclaimable without a reinstatement's from_states
+    assert ledger.claim(k(s, 2), from_states=[DeliveryState.revoked])
+
+
 def test_kill_register_is_idempotent_and_reinstatement_is_recorded(ledger: Ledger) -> None:
     s = _story()
     assert ledger.active_kill(s) is None

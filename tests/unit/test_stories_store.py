@@ -9,29 +9,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
 
 from adapters.db import make_engine
-from adapters.stories import MemoryStoryStore, StoryStore, conflicts_table, folders_table, stories_table
+from adapters.stories import MemoryStoryStore, StoryStore, stories_table
 from adapters.wire import parse_wire
 from newsroom.model import Signal
+from tests.support.pg import pg_schema_engine
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "wire"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def load(name: str):
     return parse_wire((FIX / name).read_bytes(), name)[0]
-
-
-def _pg_engine() -> Engine:
-    try:
-        engine = make_engine(PG_URL)
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        return engine
-    except Exception as exc:
-        pytest.skip(f"PostgreSQL not reachable: {type(exc).__name__}")
 
 
 @pytest.fixture(params=["sqlite", "memory", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -44,18 +33,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoryStore
         yield StoryStore(engine)
         engine.dispose()
         return
-    engine = _pg_engine()
-    st = StoryStore(engine)
-    _clean(engine)
-    yield st
-    _clean(engine)
-    engine.dispose()
-
-
-def _clean(engine: Engine) -> None:
-    with engine.begin() as conn:
-        for table in (stories_table, folders_table, conflicts_table):
-            conn.execute(table.delete().where(table.c.story_id.like("afp.com-2024%")))
+    with pg_schema_engine("kawat_stories") as engine:  # a schema of its own: parallel runs never share rows
+        yield StoryStore(engine)
 
 
 def test_revisions_new_update_duplicate_stale(store: StoryStore) -> None:

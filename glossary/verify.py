@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 from glossary.entries import Glossary
@@ -63,7 +64,7 @@ def verify(
     expected = _expected(glossary, src, source, scope)
     found = _totals(glossary.matcher(target), tgt)
     morph = morphology(glossary) if target.startswith("id") else None
-    words = [w for t in tgt for w in _WORD.findall(t)] if morph else []
+    words: Counter[str] | None = None  # the output's distinct words with counts, built only if a term falls short
 
     checks: list[TermCheck] = []
     problems: list[str] = []
@@ -80,7 +81,9 @@ def verify(
             kept = {a for i in members for a in glossary.entries[i].acronyms(source)}
             got += sum(len(re.findall(rf"(?<!\w){re.escape(a)}(?!\w)", t)) for a in kept for t in tgt)
         if got < exp and morph is not None and " " not in want:
-            got += sum(1 for w in words if morph.affixed(w, want))  # "di-AI-kan", "rintisannya"
+            if words is None:  # distinct words: a long story repeats them, and a list of every word cost ~10x its size
+                words = Counter(w for t in tgt for w in _WORD.findall(t))
+            got += sum(n for w, n in words.items() if morph.affixed(w, want))  # "di-AI-kan", "rintisannya"
         checks.append(TermCheck(source_term=e.preferred(source) or e.key, target_term=want,
                                 kind=e.type, expected=exp, found=got))
         if got < exp:

@@ -301,6 +301,10 @@ class FolderSource:
             ext = os.path.splitext(display_name(name))[1]
             ext = ext if 1 < len(ext) <= 10 and ext[1:].isalnum() and ext.isascii() else ""
             base = f"{self._token()}{ext}"
+        linked = _already_linked(src, dest, base)
+        if linked is not None:  # a crash between link and unlink (see _move_no_clobber): finish that move
+            os.unlink(src)
+            return linked
         target = _free_name(dest, base)
         while not _move_no_clobber(src, target):
             target = _free_name(dest, base)
@@ -331,6 +335,23 @@ class FolderSource:
             if stat.S_ISREG(st.st_mode) and now - st.st_mtime > self.orphan_after:
                 self._set_aside(entry.name,
                                 f"orphan picture: no wire file referenced it within {self.orphan_after:.0f}s")
+
+
+def _already_linked(src: Path, folder: Path, name: str) -> Path | None:
+    """The entry of `folder` (`name` or a `name.<n>` variant) that is `src` itself, hard-linked by a killed move."""
+    try:
+        st = os.lstat(src)
+    except FileNotFoundError:
+        return None
+    target, n = folder / name, 1
+    while os.path.lexists(target):
+        there = os.lstat(target)
+        if (there.st_dev, there.st_ino) == (st.st_dev, st.st_ino):
+            return target
+        stem, dot, ext = name.rpartition(".")
+        target = folder / (f"{stem}.{n}.{ext}" if dot and stem else f"{name}.{n}")
+        n += 1
+    return None
 
 
 def _free_name(folder: Path, name: str) -> Path:

@@ -239,3 +239,17 @@ def test_a_link_put_in_place_of_the_claims_folder_stops_the_poll(tmp_path: Path,
     with pytest.raises(TransientError, match="not Kawat's folder"):
         src.poll()
     assert (inbox / "a.xml").exists() and os.listdir(secret.parent) == ["keys.env"]
+
+
+def test_a_move_killed_between_link_and_unlink_is_finished_not_filed_twice(tmp_path: Path) -> None:
+    """`_move_no_clobber` links then unlinks: a SIGKILL between the two left the story in both places."""
+    inbox = _inbox(tmp_path)
+    (inbox / "story.xml").write_bytes(b"<rev>1</rev>")
+    (item,) = FolderSource(inbox, stale_after=60).poll()
+    os.link(Path(item.handle) / "story", inbox / "processed" / "story.xml")  # the killed run got this far
+    FolderSource(inbox, stale_after=60).mark_processed(item)  # the retake acknowledges the same claim
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == ["story.xml"]
+    (inbox / "story.xml").write_bytes(b"<rev>1</rev>")  # the same bytes sent again: a new arrival, kept
+    (again,) = FolderSource(inbox, stale_after=60).poll()
+    FolderSource(inbox, stale_after=60).mark_processed(again)
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == ["story.1.xml", "story.xml"]

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from newsroom.model import LocalizedArticle, ReviewState
+from newsroom.model import STORED, LocalizedArticle, ReviewState
 
 metadata = MetaData()
 articles = Table(
@@ -74,7 +74,7 @@ class SqlArticleStore:
         q = q.where(articles.c.version == version) if version else q.order_by(articles.c.version.desc())
         with self.engine.connect() as conn:
             row = conn.execute(q.limit(1)).first()
-        return LocalizedArticle.model_validate_json(row[0]) if row else None
+        return LocalizedArticle.model_validate_json(row[0], context=STORED) if row else None
 
     def other_glossary(self, version: str) -> list[tuple[str, str, str]]:
         """(story, language, old glossary version) of articles made with another term base."""
@@ -88,7 +88,7 @@ class SqlArticleStore:
         if story_id:
             q = q.where(articles.c.story_id == story_id)
         with self.engine.connect() as conn:
-            return [LocalizedArticle.model_validate_json(r[0]) for r in conn.execute(q)]
+            return [LocalizedArticle.model_validate_json(r[0], context=STORED) for r in conn.execute(q)]
 
 
 def _other_glossary_query(version: str) -> Select[Any]:

@@ -242,7 +242,7 @@ class DeliveryLedger:
 
     # -- claims and state changes -------------------------------------------------------------
     def claim(self, key: DeliveryKey, *, force: bool = False, checksum: str | None = None,
-              from_states: Iterable[DeliveryState] = ()) -> bool:
+              from_states: Iterable[DeliveryState] = (), edition: int | None = None) -> bool:
         """Atomically take a delivery: exactly one concurrent caller gets True.
 
         A new row is created pending; an existing one is taken from failed/held, from a stale pending
@@ -255,6 +255,7 @@ class DeliveryLedger:
                 conn.execute(insert(deliveries).values(
                     partner=key.partner, story_id=key.story_id, language=key.language, version=key.version,
                     state=DeliveryState.pending, attempts=1, checksum=checksum, created_at=now, updated_at=now,
+                    edition=edition,
                 ))
             return True
         except IntegrityError:
@@ -266,6 +267,8 @@ class DeliveryLedger:
         cond = cond | and_(deliveries.c.state == DeliveryState.pending, deliveries.c.updated_at < now - self.lease)
         values: dict[str, object] = {"state": DeliveryState.pending, "attempts": deliveries.c.attempts + 1,
                                      "updated_at": now}
+        if edition is not None:  # the edition this claim will write, in the same statement (see set_edition)
+            values.update(edition=edition, checksum=checksum)
         with self.engine.begin() as conn:
             res = conn.execute(update(deliveries).where(key.where(), cond).values(**values))
             return res.rowcount == 1
@@ -386,9 +389,8 @@ class DeliveryLedger:
         share or skip one; a retried change gets its first entry back, never a second one.
         """
         for _ in range(50):
-            found = self._feed_entry(partner, story_id, language, version, edition)
-            if found is not None:
-                return found
+            # Insert first: a change is almost always announced once; a retried one (or a taken number)
+            # fails the insert on a unique constraint and is looked up then.
             now = at or _now()
             try:
                 with self.engine.begin() as conn:
@@ -398,14 +400,17 @@ class DeliveryLedger:
                     conn.execute(insert(feed).values(
                         partner=partner, seq=seq, story_id=story_id, language=language, version=version,
                         edition=edition, key=obj_key, line=line, written=False, created_at=now))
-            except IntegrityError:
-                continue  # another worker took this number (or announced this change): look again
+            except IntegrityError:  # this change has its entry already, or another worker took the number
+                found = self._feed_entry(partner, story_id, language, version, edition)
+                if found is not None:
+                    return found
+                continue
             except OperationalError:  # SQLite: another process wrote since our read; read again
                 time.sleep(0.05)
                 continue
-            found = self._feed_entry(partner, story_id, language, version, edition)
-            if found is not None:
-                return found
+            # Committed as given: the entry is what was inserted (no second read).
+            return FeedEntry(partner=partner, seq=seq, story_id=story_id, language=language, version=version,
+                             edition=edition, key=obj_key, line=line, written=False, created_at=_aware(now))
         raise TransientError(f"could not allocate a feed number for {partner}")
 
     def _feed_entry(self, partner: str, story_id: str, language: str, version: int, edition: int) -> FeedEntry | None:

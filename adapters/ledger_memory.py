@@ -35,13 +35,14 @@ class MemoryLedger:
 
     # -- claims and state changes -------------------------------------------------------------
     def claim(self, key: DeliveryKey, *, force: bool = False, checksum: str | None = None,
-              from_states: Iterable[DeliveryState] = ()) -> bool:
+              from_states: Iterable[DeliveryState] = (), edition: int | None = None) -> bool:
         """Exactly one caller gets True: a new row, a failed/held one, a stale lease, or `from_states`."""
         now = self.clock()
         with self._lock:
             row = self._rows.get(key)
             if row is None:
-                self._rows[key] = self._new(key, DeliveryState.pending, now, attempts=1, checksum=checksum)
+                self._rows[key] = replace(self._new(key, DeliveryState.pending, now, attempts=1, checksum=checksum),
+                                          edition=edition)
                 return True
             states = set(RECLAIMABLE) | {DeliveryState(s) for s in from_states}
             if force:
@@ -49,7 +50,8 @@ class MemoryLedger:
             stale = row.state == DeliveryState.pending and row.updated_at < now - self.lease
             if row.state not in states and not stale:
                 return False
-            self._rows[key] = replace(row, state=DeliveryState.pending, attempts=row.attempts + 1, updated_at=now)
+            row = replace(row, state=DeliveryState.pending, attempts=row.attempts + 1, updated_at=now)
+            self._rows[key] = row if edition is None else replace(row, edition=edition, checksum=checksum)
             return True
 
     def mark_delivered(self, key: DeliveryKey, *, edition: int, obj_key: str, checksum: str,

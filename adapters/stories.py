@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from adapters.errors import TransientError
-from newsroom.model import Story
+from newsroom.model import STORED, Story
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,9 @@ class StoryRepository(Protocol):
     def list_ids(self, limit: int = 100) -> list[str]: ...
 
 
+FOLDER_CACHE = 50_000  # story ids whose date folder a process remembers (a few MB)
+
+
 class StoryStore:
     """SQLAlchemy-backed ledger (SQLite or PostgreSQL); safe for concurrent writers."""
 
@@ -205,6 +208,7 @@ class StoryStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._folders: dict[str, datetime] = {}  # written once per story, never changed: read once per process
         try:
             metadata.create_all(engine)
         except SQLAlchemyError as exc:
@@ -260,7 +264,8 @@ class StoryStore:
             if stored is not None:
                 held_body = conn.execute(select(stories_table.c.body).where(and_(
                     stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
-                if held_body is not None and _pictures_only(Story.model_validate_json(held_body), story):
+                held_story = Story.model_validate_json(held_body, context=STORED) if held_body is not None else None
+                if held_story is not None and _pictures_only(held_story, story):
                     # The same copy with pictures that were missing or refused before: complete it in place.
                     conn.execute(update(stories_table).where(and_(
                         stories_table.c.story_id == sid, stories_table.c.version == version)).values(**row))
@@ -298,10 +303,15 @@ class StoryStore:
 
     def folder_date(self, story_id: str) -> datetime | None:
         """The date folder every revision of the story uses: fixed by the first revision recorded."""
+        if (known := self._folders.get(story_id)) is not None:
+            return known
         with self.engine.connect() as conn:
             ts = conn.execute(select(folders_table.c.folder_ts).where(folders_table.c.story_id == story_id)).scalar()
         if ts is not None:
-            return datetime.fromtimestamp(ts, UTC)
+            if len(self._folders) >= FOLDER_CACHE:
+                self._folders.clear()
+            self._folders[story_id] = found = datetime.fromtimestamp(ts, UTC)
+            return found
         first = self._first_revision(story_id)  # recorded before folders were stored: adopt the oldest
         if first is None:
             return None
@@ -321,7 +331,7 @@ class StoryStore:
              .order_by(stories_table.c.recorded_ts, stories_table.c.version).limit(1))
         with self.engine.connect() as conn:
             body = conn.execute(q).scalar()
-        return Story.model_validate_json(body) if body else None
+        return Story.model_validate_json(body, context=STORED) if body else None
 
     def held(self) -> list[Held]:
         """Revisions held for their embargo and not yet released (soonest embargo first)."""
@@ -341,7 +351,7 @@ class StoryStore:
             stories_table.c.version.desc()).limit(1)
         with self.engine.connect() as conn:
             body = conn.execute(q).scalar()
-        return Story.model_validate_json(body) if body else None
+        return Story.model_validate_json(body, context=STORED) if body else None
 
     def versions(self, story_id: str) -> list[int]:
         with self.engine.connect() as conn:
@@ -373,7 +383,7 @@ class StoryStore:
             stories_table.c.embargo_ts.is_not(None), stories_table.c.embargo_ts <= cutoff))
             .order_by(stories_table.c.embargo_ts, stories_table.c.story_id, stories_table.c.version))
         with self.engine.connect() as conn:
-            return [Story.model_validate_json(b) for b in conn.execute(q).scalars()]
+            return [Story.model_validate_json(b, context=STORED) for b in conn.execute(q).scalars()]
 
     def list_ids(self, limit: int = 100) -> list[str]:
         """Story ids, most recently recorded first."""

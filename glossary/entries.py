@@ -102,7 +102,7 @@ def is_acronym(term: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", term))
 
 
-_BUILD_LOCK = threading.Lock()  # module-wide, so a Glossary still pickles and copies
+_BUILD_LOCK = threading.RLock()  # module-wide, so a Glossary still pickles; re-entrant: one table may build on another
 
 
 @dataclass(frozen=True)

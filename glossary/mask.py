@@ -179,12 +179,16 @@ def restore(translated: str, masked: Masked) -> Restored:
 _CLITIC = r"(nya|lah|kah|pun)(?!\w)"
 
 
+_CLITICS = ("nya", "lah", "kah", "pun")
+
+
 def _hyphenate_clitics(text: str, masked: Masked) -> str:
     """An engine glues a clitic to a restored name ("OpenAInya"): EYD V writes "OpenAI-nya"."""
     for slot in masked.slots.values():
         rep = slot.replacement
         last = rep.split()[-1] if rep.split() else ""
-        if any(ch.isupper() for ch in last[1:]):
+        # Most names never meet a clitic: look for one glued on before building a pattern for the name.
+        if any(ch.isupper() for ch in last[1:]) and any(rep + c in text for c in _CLITICS):
             text = re.sub(rf"(?<!\w)({re.escape(rep)}){_CLITIC}", r"\1-\2", text)
     return text
 

@@ -26,6 +26,7 @@ class Morphology:
         self.roots = {r.casefold() for r in extra_roots if r.strip() and " " not in r.strip()}
         self._stemmer = Stemmer(ArrayDictionary([*words, *sorted(self.roots)]))
         self._memo: dict[str, str] = {}
+        self._probes: dict[frozenset[str], re.Pattern[str] | None] = {}
 
     def stem(self, word: str) -> str:
         key = word.casefold()
@@ -41,17 +42,26 @@ class Morphology:
         out: list[tuple[str, str]] = []
         if not roots:
             return out
-        probes = {r: (r, r[1:]) for r in roots}  # meN- drops an initial p/t/k/s: "menganalisa" keeps the root
+        probe = self._probe(roots)
+        if probe is None or probe.search(text.casefold()) is None:
+            return out  # no word holds a root: nothing to stem (most paragraphs)
         for m in _WORD.finditer(text):
             word = m.group().casefold()
-            if word in roots:
-                continue  # the whole-word matcher reports it already
-            if not any(p in word for ps in probes.values() for p in ps if len(p) >= 3):
-                continue
+            if word in roots or probe.search(word) is None:
+                continue  # whole forms are the matcher's; a word with no root in it cannot stem to one
             root = self.stem(word)
             if root in roots and root != word:
                 out.append((m.group(), root))
         return out
+
+    def _probe(self, roots: dict[str, str]) -> re.Pattern[str] | None:
+        """One pattern for every root and its meN- form ("analisa" / "nalisa"): a scan per text, not per root."""
+        key = frozenset(roots)
+        if key not in self._probes:
+            # meN- drops an initial p/t/k/s: "menganalisa" keeps the root without its first letter
+            parts = sorted({p for r in roots for p in (r, r[1:]) if len(p) >= 3}, key=len, reverse=True)
+            self._probes[key] = re.compile("|".join(map(re.escape, parts))) if parts else None
+        return self._probes[key]
 
     def affixed(self, word: str, term: str) -> bool:
         """The term with affixes around it ("di-AI-kan", "rintisannya"): it holds the term and shares its root."""

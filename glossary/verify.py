@@ -51,8 +51,11 @@ def morphology(glossary: Glossary) -> Morphology:
 
 
 def forbidden_roots(glossary: Glossary) -> dict[str, str]:
-    """Single-word forbidden Indonesian terms -> their note ("milyar" -> "KBBI: miliar")."""
-    return {t.casefold(): e.note for e in glossary.of_type("forbidden") for t in e.id if " " not in t.strip()}
+    """Single-word forbidden Indonesian terms -> their note ("milyar" -> "KBBI: miliar"), built once per glossary."""
+    found = glossary.derived("forbidden_roots", lambda: {
+        t.casefold(): e.note for e in glossary.of_type("forbidden") for t in e.id if " " not in t.strip()})
+    assert isinstance(found, dict)
+    return found
 
 
 def verify(

@@ -133,8 +133,20 @@ def ninjs_bytes(doc: Mapping[str, Any]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
+# A top-level member sits on its own line at exactly two spaces (ninjs_bytes); a string can hold no newline.
+_TOP_VERSION = re.compile(rb'\n  "version": ("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null)(?=,?\n)')
+
+
 def stamp_edition(ninjs: bytes, edition: Edition) -> bytes:
-    """The ninjs of a Publication with its `version` set to the edition label (`3.2`)."""
+    """The ninjs of a Publication with its `version` set to the edition label (`3.2`).
+
+    The one top-level line is replaced in place (the bytes `ninjs_bytes` gives for the edited document,
+    without parsing and re-encoding a whole article per edition); anything else takes the long way.
+    """
+    label = b'\n  "version": ' + json.dumps(edition.label).encode()
+    found = _TOP_VERSION.findall(ninjs)
+    if len(found) == 1 and ninjs.startswith(b"{\n"):
+        return _TOP_VERSION.sub(lambda _m: label, ninjs, count=1)
     doc = json.loads(ninjs)
     doc["version"] = edition.label
     return ninjs_bytes(doc)

@@ -44,6 +44,7 @@ class _Written:
     edition: Edition
     version_key: str
     is_current: bool
+    ninjs: bytes  # the edition's ninjs as written (its digest goes in the feed line)
 
 
 class Deliverer:
@@ -89,10 +90,10 @@ class Deliverer:
         from_states: list[DeliveryState] = [DeliveryState.revoked, DeliveryState.blocked]  # no kill in force now
         if row is not None and row.state == DeliveryState.delivered and row.checksum != checksum:
             from_states.append(DeliveryState.delivered)
-        if not self.ledger.claim(key, force=force, checksum=checksum, from_states=from_states):
-            return DeliveryOutcome(**base, state=DeliveryState.busy, detail="another worker holds this delivery")
         edition = _first_edition(row, checksum)
-        self.ledger.set_edition(key, edition, checksum)
+        # The claim records the edition it will write, so a retry resumes that very edition.
+        if not self.ledger.claim(key, force=force, checksum=checksum, from_states=from_states, edition=edition):
+            return DeliveryOutcome(**base, state=DeliveryState.busy, detail="another worker holds this delivery")
         tally = Tally()
         writer = ObjectWriter(store, self.retry, tally)
         try:
@@ -102,7 +103,7 @@ class Deliverer:
             # announcing this one after it would move the story backwards in the feed.
             entry = self.feed.announce(partner.id, partner.prefix, pub.story_id, done.edition, pub.language,
                                        done.version_key, pub.pubstatus,
-                                       checksum=sha256_hex(self._ninjs(pub, done.edition)),
+                                       checksum=sha256_hex(done.ninjs),
                                        signal=pub.signal if done.edition.edition == 1 else "correction",
                                        embargoed=pub.embargoed) if done.is_current else None
             self.feed.flush(partner.id, writer, partner.prefix)
@@ -188,7 +189,7 @@ class Deliverer:
         if is_current:
             record("latest", latest, ninjs, FORMATS["ninjs"][1], m)
         self.ledger.record_objects(records, blobs)
-        return _Written(edition, version_key, is_current)
+        return _Written(edition, version_key, is_current, ninjs)
 
 
 def _cache(kind: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from adapters.ledger_port import Ledger
 from adapters.storage.writer import Created, ObjectWriter
 from newsroom import contract
 from newsroom.contract import Edition
+
+FLUSH_WAIT = 5.0  # seconds a flush waits for another thread's flush of the same partner
 
 
 class FeedWriter:
@@ -23,6 +26,13 @@ class FeedWriter:
     def __init__(self, ledger: Ledger, clock: Callable[[], datetime]) -> None:
         self.ledger = ledger
         self.clock = clock
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _flushing(self, partner_id: str) -> threading.Lock:
+        """One flusher per partner in this process: threads racing over the same numbers only cost PUTs and HEADs."""
+        with self._guard:
+            return self._locks.setdefault(partner_id, threading.Lock())
 
     def announce(self, partner_id: str, prefix: str, story_id: str, edition: Edition, language: str, key: str,
                  pubstatus: str, *, checksum: str, signal: str | None, embargoed: datetime | None) -> FeedEntry:
@@ -38,6 +48,17 @@ class FeedWriter:
 
     def flush(self, partner_id: str, writer: ObjectWriter, prefix: str) -> list[str]:
         """Write every allocated, unwritten feed object of this partner, lowest number first."""
+        lock = self._flushing(partner_id)
+        # Wait for this process's other flusher of the partner (it may write our number too); one that
+        # stalls longer than FLUSH_WAIT is overtaken, as another worker would overtake it.
+        held = lock.acquire(timeout=FLUSH_WAIT)
+        try:
+            return self._flush(partner_id, writer, prefix)
+        finally:
+            if held:
+                lock.release()
+
+    def _flush(self, partner_id: str, writer: ObjectWriter, prefix: str) -> list[str]:
         written: list[str] = []
         for _ in range(3):
             try:

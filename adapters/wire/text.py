@@ -168,9 +168,10 @@ def blocks_from_xml(el: Element | None, *, caps_subheads: bool = True, page: boo
 
 def _is_caps_label(text: str) -> bool:
     """"ON THIS DAY IN SPORT", "BIRTHDAYS": a short all-capitals line is a section label, not a sentence."""
+    if len(text.split()) > 8 or text.upper() != text:  # cheap refusals first: most paragraphs are sentences
+        return False
     letters = [c for c in text if c.isalpha()]
-    return (len(letters) >= 3 and text.upper() == text and any(c.isupper() for c in letters)
-            and len(text.split()) <= 8 and not re.search(r"[.!?;,\"“”]$", text))
+    return len(letters) >= 3 and any(c.isupper() for c in letters) and not re.search(r"[.!?;,\"“”]$", text)
 
 
 def _bold_only(node: Element) -> bool:

@@ -15,6 +15,7 @@ _FUTURE = re.compile(
 _CLAUSE = re.compile(
     r"[.;!?:](?=\s|$)|[\"“”]|,\s|\s[-–—]\s|\b(?:said|says|told|added|announced|that|but|who|which|when|while|after|before|"
     r"kata|katanya|mengatakan|menurut|bahwa|tetapi|namun|yang|ketika|setelah|sebelum)\b")
+CLAUSE_REACH = 400  # characters before a weekday searched for the start of its clause
 _PAST_SPEECH = re.compile(r"(?i)\b(?:said|told|announced|added|kata|mengatakan|menyatakan)\s*$")
 
 
@@ -34,7 +35,8 @@ def resolve_weekday(ref: date, weekday: int, mode: str = "on") -> date:
 
 def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
     """The words of the weekday's own clause before and after it."""
-    head = text[:start]
+    lo = max(0, start - CLAUSE_REACH)  # no clause runs this long: the scan per mention stays short
+    head = text[lo:start]
     cut = 0
     for m in _CLAUSE.finditer(head):
         cut = m.end()
@@ -45,7 +47,7 @@ def clause_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 def points_forward(text: str, start: int, end: int) -> bool:
     """Future marker in the weekday's clause, and the weekday not tied to a reporting verb ("said on Monday")."""
-    if _PAST_SPEECH.search(text[:start].rstrip()):
+    if _PAST_SPEECH.search(text[:start].rstrip()[-16:]):  # the verb ends the text before: its last words
         return False
     before, after = clause_around(text, start, end)
     return bool(_FUTURE.search(before) or _FUTURE.search(after))

@@ -12,6 +12,8 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[impor
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _LOCK = threading.Lock()
+_UNSEEN = object()
+MEMO_WORDS = 50_000  # distinct words whose verdict is remembered per root set (then forgotten, not grown)
 
 
 class Morphology:
@@ -27,6 +29,7 @@ class Morphology:
         self._stemmer = Stemmer(ArrayDictionary([*words, *sorted(self.roots)]))
         self._memo: dict[str, str] = {}
         self._probes: dict[frozenset[str], re.Pattern[str] | None] = {}
+        self._verdicts: dict[frozenset[str], dict[str, object]] = {}
 
     def stem(self, word: str) -> str:
         key = word.casefold()
@@ -43,15 +46,22 @@ class Morphology:
         if not roots:
             return out
         probe = self._probe(roots)
-        if probe is None or probe.search(text.casefold()) is None:
-            return out  # no word holds a root: nothing to stem (most paragraphs)
+        if probe is None:
+            return out
+        verdicts = self._verdicts.setdefault(frozenset(roots), {})
         for m in _WORD.finditer(text):
             word = m.group().casefold()
-            if word in roots or probe.search(word) is None:
-                continue  # whole forms are the matcher's; a word with no root in it cannot stem to one
-            root = self.stem(word)
-            if root in roots and root != word:
-                out.append((m.group(), root))
+            root = verdicts.get(word, _UNSEEN)
+            if root is _UNSEEN:  # once per distinct word: copy repeats its vocabulary story after story
+                root = None
+                if word not in roots and probe.search(word) is not None:  # whole forms are the matcher's
+                    stem = self.stem(word)
+                    root = stem if stem in roots and stem != word else None
+                if len(verdicts) >= MEMO_WORDS:
+                    verdicts.clear()
+                verdicts[word] = root
+            if root is not None:
+                out.append((m.group(), str(root)))
         return out
 
     def _probe(self, roots: dict[str, str]) -> re.Pattern[str] | None:

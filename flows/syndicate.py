@@ -11,11 +11,12 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
 
+from adapters.sources.base import WireFile
 from flows import outcome, report
 from flows.bootstrap import get_container
 from flows.limits import engine_slot
 from flows.runs import rows_touched, tag_flow_run, timed
-from flows.tasks import claim_files, handle_file, housekeeping, kill_task, process_story
+from flows.tasks import claim_files, handle_file, handle_files, housekeeping, kill_task, process_story
 
 
 def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
@@ -45,17 +46,38 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     quarantined: list[dict[str, Any]] = []
     refused: list[tuple[str, str, str]] = []
     with engine_slot(chain[0]):
-        # One task per file: ingest, then localize and deliver what it changed, so engines start at once.
-        # File and story tasks label themselves (story:, engine:, partner:) once they know.
-        files = [(f"{n}/{item.name}", handle_file.submit(n, item, wanted, engine, run_id)) for n, item in claimed]
+        # One task per file (a large backlog: a few files per task, see batches): ingest, then localize and
+        # deliver what it changed, so engines start at once. Tasks label themselves (story:, engine:, partner:).
+        files: list[tuple[str, list[WireFile], PrefectFuture[Any]]] = []
+        for n, group in batches(claimed, _threads()):
+            if len(group) == 1:
+                files.append((n, group, handle_file.submit(n, group[0], wanted, engine, run_id)))
+            else:
+                files.append((n, group, handle_files.submit(n, group, wanted, engine, run_id)))
         stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
-        for name, file_fut in files:
+        outs: list[dict[str, Any]] = []
+        for n, group, file_fut in files:
             try:
-                out = file_fut.result()
-            except Exception as exc:  # left claimed: the source hands it back once its claim goes stale
-                logger.error("wire file %s failed: %s", name, outcome.short(exc))
-                out = {"file": name, "error": f"not ingested: {outcome.short(exc)}", "localized": [],
-                       "delivered": [], "retry": []}
+                got = file_fut.result()
+            except Exception as exc:  # left claimed: the source hands them back once their claim goes stale
+                for item in group:
+                    logger.error("wire file %s failed: %s", f"{n}/{item.name}", outcome.short(exc))
+                    outs.append({"file": f"{n}/{item.name}", "error": f"not ingested: {outcome.short(exc)}",
+                                 "localized": [], "delivered": [], "retry": []})
+                continue
+            if len(group) == 1:
+                outs.append(got)
+                continue
+            outs.extend(got["files"])
+            for i, why in got["raised"]:  # one file of the batch raised: its own task, with its own retries
+                logger.warning("wire file %s: %s; retrying in its own task", f"{n}/{group[i].name}", why)
+                try:
+                    outs.append(handle_file.submit(n, group[i], wanted, engine, run_id).result())
+                except Exception as exc:
+                    logger.error("wire file %s failed: %s", f"{n}/{group[i].name}", outcome.short(exc))
+                    outs.append({"file": f"{n}/{group[i].name}", "error": f"not ingested: {outcome.short(exc)}",
+                                 "localized": [], "delivered": [], "retry": []})
+        for out in outs:
             localized.extend(out["localized"])
             delivered.extend(out["delivered"])
             if out["error"]:
@@ -73,7 +95,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
                                       "qa": outcome.short(exc, 300)}], "delivered": []}
             localized.extend(out["localized"])
             delivered.extend(out["delivered"])
-    logger.info("%d files, %d stories processed", len(files), len({r["story_id"] for r in localized}))
+    logger.info("%d files, %d stories processed", len(claimed), len({r["story_id"] for r in localized}))
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
@@ -81,13 +103,46 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
              for f, pic, why in refused]
     tag_flow_run(rows_touched(rows))
     report.publish(rows, key="syndicate-report",
-                   description=f"{len(files)} files from {', '.join(names)} (Kawat run {run_id})")
-    return outcome.finish({"run_id": run_id, "files": len(files), "rows": rows}, rows)
+                   description=f"{len(claimed)} files from {', '.join(names)} (Kawat run {run_id})")
+    return outcome.finish({"run_id": run_id, "files": len(claimed), "rows": rows}, rows)
+
+
+def _threads() -> int:
+    """Task threads per flow run (KAWAT_WORKERS, default 4)."""
+    return max(1, int(os.environ.get("KAWAT_WORKERS", "4")))
+
+
+SINGLE_UP_TO = 4  # files per thread a run still gives one task each (every poll of a normal day)
+MAX_FILES_PER_TASK = 10
+
+
+def batches(claimed: list[tuple[str, WireFile]], threads: int) -> list[tuple[str, list[WireFile]]]:
+    """Claimed files as (source, files) per task: one file each for an ordinary poll, even groups for a backlog.
+
+    A backlog (more than SINGLE_UP_TO files per thread) is cut into a multiple of `threads` groups of at
+    most MAX_FILES_PER_TASK, so every thread stays busy to the end and the API records a tenth of the runs.
+    """
+    by_source: dict[str, list[WireFile]] = {}
+    for n, item in claimed:
+        by_source.setdefault(n, []).append(item)
+    out: list[tuple[str, list[WireFile]]] = []
+    for n, items in by_source.items():
+        if len(items) <= SINGLE_UP_TO * threads:
+            out += [(n, [item]) for item in items]
+            continue
+        tasks = threads * -(-len(items) // (threads * MAX_FILES_PER_TASK))
+        size, extra = divmod(len(items), tasks)
+        at = 0
+        for i in range(tasks):
+            take = size + (1 if i < extra else 0)
+            out.append((n, items[at:at + take]))
+            at += take
+    return out
 
 
 def _runner() -> TaskRunner[PrefectFuture[Any]]:
     """Stories run concurrently; KAWAT_WORKERS sets how many (read once, when the flow is defined)."""
-    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, int(os.environ.get("KAWAT_WORKERS", "4"))))
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=_threads())
     # flow() types task_runner invariantly over the future type; a thread pool is a valid runner.
     return cast("TaskRunner[PrefectFuture[Any]]", runner)
 

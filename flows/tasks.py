@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.sources.base import WireFile
 from flows import progress
-from flows.bootstrap import get_container
+from flows.bootstrap import Container, get_container
 from flows.runs import rename_task_run, tag_task_run, touched
 from newsroom.model import LocalizedArticle
 from services import deliver, ingest, kill, localize, process
@@ -49,13 +49,44 @@ def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
 def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str | None = None,
                 run_id: str = "manual") -> dict:
     """Ingest one file (bad files are quarantined inside), then localize and deliver the stories it changed."""
+    out = _one_file(get_container(), source_name, item, wanted, engine, run_id)
+    _name_after([out])
+    return out
+
+
+def _files_name() -> str:
+    from prefect.runtime import task_run
+
+    items = task_run.parameters.get("items") or []
+    first = getattr(items[0], "name", "?") if items else "none"
+    return f"files-{first}-and-{max(len(items) - 1, 0)}-more"
+
+
+@task(name="wire-files", task_run_name=_files_name, retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def handle_files(source_name: str, items: list[WireFile], wanted: list[str], engine: str | None = None,
+                 run_id: str = "manual") -> dict:
+    """Several files of a large batch in one task run, each exactly as `handle_file` does it.
+
+    Every task run costs the Prefect API a few events to record; a batch of hundreds of files in one
+    task run per file kept the server busier than the stories. A file that raises is handed back by
+    its position (`raised`), so the flow gives it a task of its own with that task's retries.
+    """
     c = get_container()
+    outs: list[dict] = []
+    raised: list[list] = []
+    for i, item in enumerate(items):
+        try:
+            outs.append(_one_file(c, source_name, item, wanted, engine, run_id))
+        except Exception as exc:  # the others go on; this file is retried in its own task
+            raised.append([i, f"{type(exc).__name__}: {exc}"])
+    _name_after(outs)
+    return {"files": outs, "raised": raised}
+
+
+def _one_file(c: Container, source_name: str, item: WireFile, wanted: list[str], engine: str | None,
+              run_id: str) -> dict:
     r = ingest.ingest_file(c, c.source(source_name), item)
     progress.report("ingested", r.file if not r.error else f"{r.file} (quarantined)")
-    if r.stories:
-        ids = list(dict.fromkeys(sid for sid, _v, _k in r.stories))
-        rename_task_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
-        tag_task_run(touched(stories=ids))
     out: dict = {"file": r.file, "stories": r.stories, "error": r.error, "localized": [], "delivered": [],
                  "retry": [], "refused": r.refused}
     for story_id, _version, kind in r.stories:
@@ -68,8 +99,16 @@ def handle_file(source_name: str, item: WireFile, wanted: list[str], engine: str
             continue
         out["localized"].extend(rows["localized"])
         out["delivered"].extend(rows["delivered"])
-    _label(out["localized"], out["delivered"])
     return out
+
+
+def _name_after(outs: list[dict]) -> None:
+    """Name the running task after the stories its files held, and label it with them (editors search by id)."""
+    ids = list(dict.fromkeys(sid for out in outs for sid, _v, _k in out["stories"]))
+    if ids:
+        rename_task_run("story-" + ids[0] if len(ids) == 1 else f"stories-{ids[0]}-and-{len(ids) - 1}-more")
+        tag_task_run(touched(stories=ids))
+    _label([r for out in outs for r in out["localized"]], [r for out in outs for r in out["delivered"]])
 
 
 @task(name="housekeeping", cache_policy=NO_CACHE)

@@ -251,3 +251,45 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
     states = {r["state"] for r in rows if r["story_id"] == raised[0]}
     assert "delivered" in states and "failed" not in states
     assert c.work.pending() == []  # nothing left for a later run to pick up
+
+
+def test_a_backlog_goes_a_few_files_per_task_and_a_file_that_raises_gets_its_own(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The sample inbox (seven wire files) on one thread is a backlog: one task run for the files, labelled
+    with their stories; one raising file is taken out of it and retried alone; the outcome is the same."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    import flows.syndicate as fs
+    import services.ingest
+
+    c, _, inbox = world
+    kawat_env.fast_task_retries(monkeypatch)
+    monkeypatch.setattr(fs, "handle_files", fs.handle_files.with_options(retry_delay_seconds=0))
+    monkeypatch.setenv("KAWAT_WORKERS", "1")  # more than SINGLE_UP_TO files per thread
+    real, raised = services.ingest.ingest_file, []
+
+    def flaky(c_, source, item):  # type: ignore[no-untyped-def]
+        if not raised and item.name.endswith(".xml") and item.name != "broken.xml":
+            raised.append(item.name)
+            raise RuntimeError("database is locked")
+        return real(c_, source, item)
+
+    monkeypatch.setattr(services.ingest, "ingest_file", flaky)
+    state = fs.syndicate(return_state=True)
+    rows = state.result()["rows"]
+    assert raised, "no file reached ingest"
+    stories = set(c.stories.list_ids())
+    delivered = {r["story_id"] for r in rows if r["state"] == "delivered"}
+    assert stories and delivered == stories, (stories - delivered, rows)
+    quarantined = {r["detail"].split(":")[0] for r in rows if r["state"] == "quarantined"}
+    assert {q.rsplit("/", 1)[-1] for q in quarantined} == {"broken.xml", "memo.bin"}
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[
+            state.state_details.flow_run_id])))
+    batch = [r for r in runs if r.task_key.startswith("handle_files")]
+    alone = [r for r in runs if r.task_key.startswith("handle_file-") or r.name.startswith("file-")]
+    assert len(batch) == 1, [r.name for r in runs]
+    assert all(r.name.startswith("stories-") for r in batch), [r.name for r in batch]
+    assert len(alone) == 1 and alone[0].state_name == "Completed", [(r.name, r.state_name) for r in runs]
+    tagged = {t.removeprefix("story:") for r in [*batch, *alone] for t in r.tags if t.startswith("story:")}
+    assert tagged == stories

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
+from adapters.db import upsert_dialect
 from adapters.errors import TransientError
 
 
@@ -502,6 +503,19 @@ class DeliveryLedger:
         for sha, data in contents.items():
             if hashlib.sha256(data).hexdigest() != sha:
                 raise ValueError("blob digest mismatch")
+        dialect = upsert_dialect(self.engine)
+        if dialect is not None:  # SQLite, PostgreSQL: two statements, whatever is already there
+            with self.engine.begin() as conn:
+                if contents:
+                    conn.execute(dialect.insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
+                                 [{"sha256": sha, "data": data} for sha, data in contents.items()])
+                if records:
+                    stmt = dialect.insert(delivery_objects)
+                    kept = [c.name for c in delivery_objects.c if c.name not in ("id", "partner", "key")]
+                    conn.execute(stmt.on_conflict_do_update(index_elements=["partner", "key"],
+                                                            set_={n: stmt.excluded[n] for n in kept}),
+                                 [rec.__dict__ for rec in records])
+            return
         with self.engine.begin() as conn:
             if contents:
                 have = {r[0] for r in conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(list(contents))))}

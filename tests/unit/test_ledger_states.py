@@ -235,6 +235,21 @@ def test_objects_and_blobs_roundtrip(ledger: Ledger) -> None:
         ledger.record_objects([], {sha: b"other"})
 
 
+def test_recording_a_key_again_keeps_one_row_with_the_last_bytes(ledger: Ledger) -> None:
+    import hashlib
+
+    s = _story()
+    first, second = b"v1 body", b"v1 body, corrected"
+    sha1, sha2 = hashlib.sha256(first).hexdigest(), hashlib.sha256(second).hexdigest()
+    key = f"{s}/latest.json"
+    ledger.record_objects([ObjectRecord("p", s, "id", 1, "latest", key, sha1, "application/json")], {sha1: first})
+    ledger.record_objects([ObjectRecord("p", s, "id", 2, "latest", key, sha2, "application/json")],
+                          {sha2: second, sha1: first})  # a blob already held is not a conflict
+    (row,) = ledger.objects("p", s)
+    assert (row.key, row.version, row.sha256) == (key, 2, sha2)
+    assert ledger.blob(sha1) == first and ledger.blob(sha2) == second
+
+
 def test_a_ledger_from_before_editions_gains_the_column(tmp_path) -> None:
     from sqlalchemy import text
 

@@ -52,31 +52,25 @@ def test_stamping_an_edition_in_place_gives_the_bytes_of_the_edited_document(doc
         assert json.loads(expected)["version"] == edition.label
 
 
-def test_retry_policy_tries_once_directly_then_backs_off_and_gives_up_after_attempts() -> None:
-    calls: list[int] = []
+@pytest.mark.parametrize("failures,error,attempts,calls,succeeds", [
+    (2, TransientError, 4, 3, True),  # two transient failures, then the third try answers
+    (9, TransientError, 3, 3, False),  # still down after every attempt: the last error is raised
+    (9, PermanentError, 3, 1, False),  # a refusal is never retried
+])
+def test_retry_policy_tries_once_directly_then_backs_off_within_its_attempts(
+        failures: int, error: type[Exception], attempts: int, calls: int, succeeds: bool) -> None:
+    made: list[int] = []
 
-    def flaky() -> str:
-        calls.append(1)
-        if len(calls) < 3:
-            raise TransientError("503")
+    def call() -> str:
+        made.append(1)
+        if len(made) <= failures:
+            raise error("503")
         return "ok"
 
-    assert RetryPolicy(attempts=4, wait_initial=0, wait_max=0).run(flaky) == "ok" and len(calls) == 3
-    calls.clear()
-
-    def down() -> str:
-        calls.append(1)
-        raise TransientError("503")
-
-    with pytest.raises(TransientError):
-        RetryPolicy(attempts=3, wait_initial=0, wait_max=0).run(down)
-    assert len(calls) == 3
-    calls.clear()
-
-    def refused() -> str:
-        calls.append(1)
-        raise PermanentError("403")
-
-    with pytest.raises(PermanentError):
-        RetryPolicy(attempts=3, wait_initial=0, wait_max=0).run(refused)
-    assert len(calls) == 1
+    policy = RetryPolicy(attempts=attempts, wait_initial=0, wait_max=0)
+    if succeeds:
+        assert policy.run(call) == "ok"
+    else:
+        with pytest.raises(error):
+            policy.run(call)
+    assert len(made) == calls

@@ -218,7 +218,47 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-class DeliveryLedger:
+class KillRegister:
+    """The kill register's rules, one copy for the SQL ledger and its in-memory fake.
+
+    A subclass stores the events (`story_events`, `_event`); `_event` applies `check_reason` and `already_so`.
+    """
+
+    def story_events(self, story_id: str) -> list[StoryEvent]:
+        raise NotImplementedError
+
+    def _event(self, story_id: str, action: str, reason: str, at: datetime | None) -> tuple[StoryEvent, bool]:
+        raise NotImplementedError
+
+    def active_kill(self, story_id: str) -> StoryEvent | None:
+        """The kill in force for a story (None if never killed, or reinstated since)."""
+        events = self.story_events(story_id)
+        return events[-1] if events and events[-1].action == "kill" else None
+
+    def record_kill(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
+        """Register a kill; a story already killed keeps its first kill (idempotent). True when new."""
+        return self._event(story_id, "kill", reason, at)
+
+    def reinstate(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
+        """Lift a kill (an editor's explicit decision, with a reason); a story not killed is left alone."""
+        return self._event(story_id, "reinstate", reason, at)
+
+
+def check_reason(action: str, reason: str) -> None:
+    if not reason.strip():
+        raise ValueError(f"a {action} needs a reason")
+
+
+def already_so(story_id: str, action: str, last: StoryEvent | None) -> bool:
+    """True when `action` changes nothing (a second kill keeps the first); a reinstatement of a live story is refused."""
+    if action == "kill":
+        return last is not None and last.action == "kill"
+    if last is None or last.action != "kill":
+        raise ValueError(f"story {story_id!r} is not killed: nothing to reinstate")
+    return False
+
+
+class DeliveryLedger(KillRegister):
     """SQLAlchemy-backed ledger (SQLite by default, PostgreSQL for scale); safe for concurrent workers."""
 
     def __init__(self, engine: Engine, *, lease: timedelta = timedelta(minutes=15)) -> None:
@@ -353,29 +393,15 @@ class DeliveryLedger:
                                 .order_by(story_events.c.id)).mappings().all()
         return [StoryEvent(r["story_id"], r["action"], r["reason"], _aware(r["at"])) for r in rows]
 
-    def active_kill(self, story_id: str) -> StoryEvent | None:
-        """The kill in force for a story (None if never killed, or reinstated since)."""
-        events = self.story_events(story_id)
-        return events[-1] if events and events[-1].action == "kill" else None
-
-    def record_kill(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
-        """Register a kill; a story already killed keeps its first kill (idempotent). True when new."""
-        return self._event(story_id, "kill", reason, at)
-
-    def reinstate(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
-        """Lift a kill (an editor's explicit decision, with a reason); a story not killed is left alone."""
-        return self._event(story_id, "reinstate", reason, at)
-
     def _event(self, story_id: str, action: str, reason: str, at: datetime | None) -> tuple[StoryEvent, bool]:
-        if not reason.strip():
-            raise ValueError(f"a {action} needs a reason")
+        check_reason(action, reason)
         with self.engine.begin() as conn:
-            last = conn.execute(select(story_events).where(story_events.c.story_id == story_id)
-                                .order_by(story_events.c.id.desc()).limit(1)).mappings().first()
-            if action == "kill" and last is not None and last["action"] == "kill":
-                return StoryEvent(story_id, "kill", last["reason"], _aware(last["at"])), False
-            if action == "reinstate" and (last is None or last["action"] != "kill"):
-                raise ValueError(f"story {story_id!r} is not killed: nothing to reinstate")
+            row = conn.execute(select(story_events).where(story_events.c.story_id == story_id)
+                               .order_by(story_events.c.id.desc()).limit(1)).mappings().first()
+            last = StoryEvent(story_id, row["action"], row["reason"], _aware(row["at"])) if row else None
+            if already_so(story_id, action, last):
+                assert last is not None
+                return last, False
             when = at or _now()
             conn.execute(insert(story_events).values(story_id=story_id, action=action, reason=reason[:2000], at=when))
         return StoryEvent(story_id, action, reason[:2000], when), True

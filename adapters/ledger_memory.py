@@ -11,7 +11,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from adapters.ledger import RECLAIMABLE, DeliveryKey, DeliveryRow, DeliveryState, FeedEntry, ObjectRecord, StoryEvent
+from adapters.ledger import (
+    RECLAIMABLE,
+    DeliveryKey,
+    DeliveryRow,
+    DeliveryState,
+    FeedEntry,
+    KillRegister,
+    ObjectRecord,
+    StoryEvent,
+    already_so,
+    check_reason,
+)
 
 Clock = Callable[[], datetime]
 
@@ -20,7 +31,7 @@ def _wall() -> datetime:
     return datetime.now(UTC)
 
 
-class MemoryLedger:
+class MemoryLedger(KillRegister):
     """The `Ledger` port in a dict; one lock makes every call atomic, as a transaction would."""
 
     def __init__(self, *, lease: timedelta = timedelta(minutes=15), clock: Clock = _wall) -> None:
@@ -119,26 +130,14 @@ class MemoryLedger:
         with self._lock:
             return [e for e in self._events if e.story_id == story_id]
 
-    def active_kill(self, story_id: str) -> StoryEvent | None:
-        events = self.story_events(story_id)
-        return events[-1] if events and events[-1].action == "kill" else None
-
-    def record_kill(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
-        return self._event(story_id, "kill", reason, at)
-
-    def reinstate(self, story_id: str, reason: str, *, at: datetime | None = None) -> tuple[StoryEvent, bool]:
-        return self._event(story_id, "reinstate", reason, at)
-
     def _event(self, story_id: str, action: str, reason: str, at: datetime | None) -> tuple[StoryEvent, bool]:
-        if not reason.strip():
-            raise ValueError(f"a {action} needs a reason")
+        check_reason(action, reason)
         with self._lock:
             events = self.story_events(story_id)
             last = events[-1] if events else None
-            if action == "kill" and last is not None and last.action == "kill":
+            if already_so(story_id, action, last):
+                assert last is not None
                 return last, False
-            if action == "reinstate" and (last is None or last.action != "kill"):
-                raise ValueError(f"story {story_id!r} is not killed: nothing to reinstate")
             event = StoryEvent(story_id, action, reason[:2000], at or self.clock())
             self._events.append(event)
             return event, True

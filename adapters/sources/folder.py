@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -337,32 +338,35 @@ class FolderSource:
                                 f"orphan picture: no wire file referenced it within {self.orphan_after:.0f}s")
 
 
+def _variants(folder: Path, name: str) -> Iterator[Path]:
+    """`name` in `folder`, then `name.1.ext`, `name.2.ext`…: where a re-sent file is kept beside the earlier ones."""
+    yield folder / name
+    stem, dot, ext = name.rpartition(".")
+    for n in itertools.count(1):
+        yield folder / (f"{stem}.{n}.{ext}" if dot and stem else f"{name}.{n}")
+
+
 def _already_linked(src: Path, folder: Path, name: str) -> Path | None:
     """The entry of `folder` (`name` or a `name.<n>` variant) that is `src` itself, hard-linked by a killed move."""
     try:
         st = os.lstat(src)
     except FileNotFoundError:
         return None
-    target, n = folder / name, 1
-    while os.path.lexists(target):
+    for target in _variants(folder, name):
+        if not os.path.lexists(target):
+            return None
         there = os.lstat(target)
         if (there.st_dev, there.st_ino) == (st.st_dev, st.st_ino):
             return target
-        stem, dot, ext = name.rpartition(".")
-        target = folder / (f"{stem}.{n}.{ext}" if dot and stem else f"{name}.{n}")
-        n += 1
-    return None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _free_name(folder: Path, name: str) -> Path:
     """`name` in `folder`, or `name.<n>` variants so a re-sent file never overwrites an earlier one."""
-    target = folder / name
-    n = 1
-    while os.path.lexists(target) or os.path.lexists(target.with_name(target.name + ".reason.txt")):
-        stem, dot, ext = name.rpartition(".")
-        target = folder / (f"{stem}.{n}.{ext}" if dot and stem else f"{name}.{n}")
-        n += 1
-    return target
+    for target in _variants(folder, name):
+        if not (os.path.lexists(target) or os.path.lexists(target.with_name(target.name + ".reason.txt"))):
+            return target
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _move_no_clobber(src: Path, target: Path) -> bool:

@@ -11,6 +11,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
 
+from adapters.errors import ConfigError
 from adapters.sources.base import WireFile
 from flows import outcome, report
 from flows.bootstrap import get_container
@@ -60,10 +61,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
             try:
                 got = file_fut.result()
             except Exception as exc:  # left claimed: the source hands them back once their claim goes stale
-                for item in group:
-                    logger.error("wire file %s failed: %s", f"{n}/{item.name}", outcome.short(exc))
-                    outs.append({"file": f"{n}/{item.name}", "error": f"not ingested: {outcome.short(exc)}",
-                                 "localized": [], "delivered": [], "retry": []})
+                outs += [_not_ingested(f"{n}/{item.name}", exc) for item in group]
                 continue
             if len(group) == 1:
                 outs.append(got)
@@ -74,9 +72,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
                 try:
                     outs.append(handle_file.submit(n, group[i], wanted, engine, run_id).result())
                 except Exception as exc:
-                    logger.error("wire file %s failed: %s", f"{n}/{group[i].name}", outcome.short(exc))
-                    outs.append({"file": f"{n}/{group[i].name}", "error": f"not ingested: {outcome.short(exc)}",
-                                 "localized": [], "delivered": [], "retry": []})
+                    outs.append(_not_ingested(f"{n}/{group[i].name}", exc))
         for out in outs:
             localized.extend(out["localized"])
             delivered.extend(out["delivered"])
@@ -107,9 +103,19 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     return outcome.finish({"run_id": run_id, "files": len(claimed), "rows": rows}, rows)
 
 
+def _not_ingested(name: str, exc: Exception) -> dict[str, Any]:
+    """The report row of a file whose task failed: left claimed, the source hands it back once the claim goes stale."""
+    get_run_logger().error("wire file %s failed: %s", name, outcome.short(exc))
+    return {"file": name, "error": f"not ingested: {outcome.short(exc)}", "localized": [], "delivered": [], "retry": []}
+
+
 def _threads() -> int:
     """Task threads per flow run (KAWAT_WORKERS, default 4)."""
-    return max(1, int(os.environ.get("KAWAT_WORKERS", "4")))
+    raw = os.environ.get("KAWAT_WORKERS", "4")
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ConfigError(f"KAWAT_WORKERS must be a whole number of task threads, not {raw!r}") from None
 
 
 SINGLE_UP_TO = 4  # files per thread a run still gives one task each (every poll of a normal day)

@@ -12,7 +12,6 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[impor
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _LOCK = threading.Lock()
-_UNSEEN = object()
 MEMO_WORDS = 50_000  # distinct words whose verdict is remembered per root set (then forgotten, not grown)
 
 
@@ -28,8 +27,7 @@ class Morphology:
         self.roots = {r.casefold() for r in extra_roots if r.strip() and " " not in r.strip()}
         self._stemmer = Stemmer(ArrayDictionary([*words, *sorted(self.roots)]))
         self._memo: dict[str, str] = {}
-        self._probes: dict[frozenset[str], re.Pattern[str] | None] = {}
-        self._verdicts: dict[frozenset[str], dict[str, object]] = {}
+        self._tables: dict[frozenset[str], tuple[re.Pattern[str] | None, dict[str, str | None]]] = {}
 
     def stem(self, word: str) -> str:
         key = word.casefold()
@@ -43,16 +41,12 @@ class Morphology:
     def forbidden_forms(self, text: str, roots: dict[str, str]) -> list[tuple[str, str]]:
         """(word, forbidden root) for each affixed form of a forbidden root in `text`; exact forms are not repeated."""
         out: list[tuple[str, str]] = []
-        if not roots:
-            return out
-        probe = self._probe(roots)
+        probe, verdicts = self._table(roots)
         if probe is None:
             return out
-        verdicts = self._verdicts.setdefault(frozenset(roots), {})
         for m in _WORD.finditer(text):
             word = m.group().casefold()
-            root = verdicts.get(word, _UNSEEN)
-            if root is _UNSEEN:  # once per distinct word: copy repeats its vocabulary story after story
+            if word not in verdicts:  # once per distinct word: copy repeats its vocabulary story after story
                 root = None
                 if word not in roots and probe.search(word) is not None:  # whole forms are the matcher's
                     stem = self.stem(word)
@@ -60,18 +54,18 @@ class Morphology:
                 if len(verdicts) >= MEMO_WORDS:
                     verdicts.clear()
                 verdicts[word] = root
-            if root is not None:
-                out.append((m.group(), str(root)))
+            if (found := verdicts[word]) is not None:
+                out.append((m.group(), found))
         return out
 
-    def _probe(self, roots: dict[str, str]) -> re.Pattern[str] | None:
-        """One pattern for every root and its meN- form ("analisa" / "nalisa"): a scan per text, not per root."""
+    def _table(self, roots: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str | None]]:
+        """For one root set: a pattern for every root and its meN- form ("analisa" / "nalisa"), and the word memo."""
         key = frozenset(roots)
-        if key not in self._probes:
+        if key not in self._tables:
             # meN- drops an initial p/t/k/s: "menganalisa" keeps the root without its first letter
             parts = sorted({p for r in roots for p in (r, r[1:]) if len(p) >= 3}, key=len, reverse=True)
-            self._probes[key] = re.compile("|".join(map(re.escape, parts))) if parts else None
-        return self._probes[key]
+            self._tables[key] = (re.compile("|".join(map(re.escape, parts))) if parts else None, {})
+        return self._tables[key]
 
     def affixed(self, word: str, term: str) -> bool:
         """The term with affixes around it ("di-AI-kan", "rintisannya"): it holds the term and shares its root."""

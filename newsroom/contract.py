@@ -144,9 +144,9 @@ def stamp_edition(ninjs: bytes, edition: Edition) -> bytes:
     without parsing and re-encoding a whole article per edition); anything else takes the long way.
     """
     label = b'\n  "version": ' + json.dumps(edition.label).encode()
-    found = _TOP_VERSION.findall(ninjs)
-    if len(found) == 1 and ninjs.startswith(b"{\n"):
-        return _TOP_VERSION.sub(lambda _m: label, ninjs, count=1)
+    stamped, found = _TOP_VERSION.subn(lambda _m: label, ninjs)
+    if found == 1 and ninjs.startswith(b"{\n"):
+        return stamped
     doc = json.loads(ninjs)
     doc["version"] = edition.label
     return ninjs_bytes(doc)

@@ -74,3 +74,14 @@ def test_retry_policy_tries_once_directly_then_backs_off_within_its_attempts(
         with pytest.raises(error):
             policy.run(call)
     assert len(made) == calls
+
+
+def test_a_thread_count_that_is_not_a_number_says_which_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.errors import ConfigError
+    from flows.syndicate import _threads
+
+    monkeypatch.setenv("KAWAT_WORKERS", "eight")
+    with pytest.raises(ConfigError, match="KAWAT_WORKERS .*'eight'"):
+        _threads()
+    monkeypatch.setenv("KAWAT_WORKERS", "0")
+    assert _threads() == 1

@@ -128,6 +128,7 @@ class FlowRun:
     seconds: float
     rows: list[dict]
     started_at: float = 0.0  # wall clock (time.time) at the call, to line up with the engine's stats
+    cpu_seconds: float = 0.0  # CPU the flow's own process spent (all its threads): near `seconds` means CPU-bound
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.get("state") == state)
@@ -149,12 +150,12 @@ def run_flow(workers: int) -> FlowRun:
     from flows.syndicate import syndicate
 
     flow = syndicate.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
-    started_at, start = time.time(), time.perf_counter()
     from flows.outcome import result_of
 
+    started_at, start, cpu = time.time(), time.perf_counter(), time.process_time()
     with in_process_run():  # as `kawat run` calls it (a run with failed rows ends Failed, rows attached)
         result = result_of(flow(return_state=True))
-    return FlowRun(time.perf_counter() - start, list(result["rows"]), started_at)
+    return FlowRun(time.perf_counter() - start, list(result["rows"]), started_at, time.process_time() - cpu)
 
 
 def warm_prefect() -> float:

@@ -44,6 +44,7 @@ class Options:
     b6_stories: int = 20
     b7_stories: int = 1000
     b7_per_run: int = 100
+    b7_rounds: int = 2  # A-B-B-A: two passes of each set-up, so a drifting host cancels out of the ratio
     b8_rounds: int = 2
     b8_paragraphs: int = 250_000
     baseline_ref: str = "cc1f56a"  # main as the previous round left it: B8 measures this round against it
@@ -83,6 +84,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     delivered = run.count("delivered")
     r.add("stories delivered", f"{delivered}/{batch_size}", f"{batch_size}", delivered == batch_size)
     r.add("wall time", f"{run.seconds:.2f} s ({o.b1_workers} task threads)")
+    r.add("flow process CPU", f"{run.cpu_seconds:.2f} s ({run.cpu_seconds / run.seconds:.0%} of one core over the run)")
     r.add("engine requests", f"{seen.requests} ({seen.characters:,} chars; minimum {min_requests} at {limit} chars/request)")
     r.add("engine peak concurrency", f"{seen.peak_in_flight}")
     if seen.requests:

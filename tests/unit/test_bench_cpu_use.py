@@ -1,0 +1,41 @@
+"""B7's CPU accounting: CPU spent inside the window, per kind of process, whether the process was born inside or not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.cpu_use import CpuUse, summary
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+KINDS = (("probe", "kawat-cpu-probe"),)
+BURN = ("import sys, time\nend = time.process_time() + float(sys.argv[1])\nwhile time.process_time() < end: pass\n"
+        "print('burnt', flush=True)\n")
+
+
+def _burn(seconds: float, then_sleep: float = 0.0) -> list[str]:
+    code = BURN + f"time.sleep({then_sleep})\n# kawat-cpu-probe\n"
+    return [sys.executable, "-c", code, str(seconds)]
+
+
+def test_a_child_born_inside_the_window_is_charged_its_cpu_under_its_kind() -> None:
+    with CpuUse(KINDS) as use:
+        subprocess.run(_burn(0.6, then_sleep=0.4), check=True, capture_output=True)  # the sleep lets a sample see the burnt CPU
+    got = use.seconds()
+    assert 0.45 <= got["probe"] <= 0.75
+    assert "probe" in summary(got, 1.0) and "cores busy" in summary(got, 1.0)
+
+
+def test_cpu_spent_before_the_window_opened_is_not_charged() -> None:
+    proc = subprocess.Popen(_burn(0.5, then_sleep=1.5), stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "burnt"
+        with CpuUse(KINDS) as use:
+            time.sleep(0.4)
+        assert use.seconds()["probe"] <= 0.2
+    finally:
+        proc.wait()

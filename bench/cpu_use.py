@@ -10,6 +10,7 @@ from pathlib import Path
 # (label, a cmdline fragment); first match wins. Everything else on the machine is "other processes".
 KINDS = (
     ("flow runs", "prefect.engine"),
+    ("flow runs", "prefect.runner._workspace_supervisor"),  # how Prefect 3.9's process worker starts a run
     ("Prefect server", "server start"),
     ("workers", "worker start"),
     ("PostgreSQL", "postgres"),

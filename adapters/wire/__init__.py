@@ -7,6 +7,7 @@ import logging
 from adapters.errors import WireError
 from adapters.wire.base import WireParser
 from adapters.wire.detect import detect_format as _detect
+from adapters.wire.iptc7901 import Iptc7901Parser
 from adapters.wire.limits import WireLimits, applying, check_story_count, precheck
 from adapters.wire.newsml12 import NewsML12Parser
 from adapters.wire.newsml_g2 import NewsMLG2Parser
@@ -19,7 +20,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = WireLimits.max_bytes
 PARSERS: dict[str, WireParser] = {
-    p.format: p for p in (NewsML12Parser(), NewsMLG2Parser(), NITFParser(), NinjsParser(), PlainArticleParser())
+    p.format: p for p in (NewsML12Parser(), NewsMLG2Parser(), NITFParser(), NinjsParser(), PlainArticleParser(),
+                             Iptc7901Parser())
 }
 FORMATS: tuple[str, ...] = tuple(PARSERS)
 

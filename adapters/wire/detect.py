@@ -76,7 +76,7 @@ def ninjs_items(doc: object, depth: int = 0) -> list[dict]:
 
 
 def detect_format(data: bytes, source: str = "<bytes>") -> str:
-    """One of "newsml12", "newsml-g2", "nitf", "ninjs", "plain"; anything else raises `WireError`."""
+    """One of "newsml12", "newsml-g2", "nitf", "ninjs", "iptc7901", "plain"; anything else raises `WireError`."""
     if not data or not data.strip():
         raise WireError(source, "empty file")
     head = _head(data)
@@ -85,8 +85,7 @@ def detect_format(data: bytes, source: str = "<bytes>") -> str:
     if sum(1 for line in head.lstrip()[:2048].splitlines()[:6] if _MAIL_HEADERS.match(line)) >= 2:
         raise WireError(source, "an e-mail message (RFC 822 headers), not a wire story: extract the story first")
     if _is_iptc7901(head):
-        raise WireError(source, "IPTC 7901 text transmission (7901 header and framing, wire codes and non-publishable "
-                                "notebook lines): not an article; Kawat reads NewsML, NITF or ninjs from that agency")
+        return "iptc7901"
     stripped = head.lstrip()
     if stripped.startswith((b"{", b"[")):
         try:

@@ -59,7 +59,7 @@ class PlainArticleParser:
     def parse(self, data: bytes, source: str) -> list[Story]:
         if b"\x00" in data:
             raise WireError(source, "contains NUL bytes (binary or corrupt file)")
-        text = _decode(data)
+        text = decode_text(data)
         canonical = None
         if looks_like_html(text) or re.match(r"\s*<(!doctype|html)", text, re.I):
             lines = [(role, t) for role, t in html_lines(text)]
@@ -82,7 +82,8 @@ def canonical_url(page: str) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: text files carry no declared charset."""
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -100,7 +101,8 @@ def _is_nav(line: str) -> bool:
     return caps / len(words) >= 0.9
 
 
-def _language(text: str) -> str:
+def guess_language(text: str) -> str:
+    """Indonesian or English by common function words: enough to route a story with no declared language."""
     words = re.findall(r"[a-z]+", text.lower())
     ind = sum(1 for w in words if w in _ID_WORDS)
     eng = sum(1 for w in words if w in _EN_WORDS)
@@ -227,7 +229,7 @@ def _article(lines: list[tuple[str, str]], source: str, canonical: str | None = 
     digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
     return build_story(
         source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full), item_id=key or "h" + digest,
-        version=1, language=_language(full), headline=headline, dateline=dateline, body=body_tuple,
+        version=1, language=guess_language(full), headline=headline, dateline=dateline, body=body_tuple,
         byline=next((c.name for c in credits if c.role is CreditRole.author), None),
         credit_line=agency.name if agency else None, credits=tuple(credits), pictures=pictures,
         source_format="plain",

@@ -209,7 +209,14 @@ C = {
         first="kill correction test body corrected"),
     "apmedia-text-item.json": Expect(refused="no body"),  # the story text is only a linked NITF/ANPA download
     # --- text -------------------------------------------------------------------------------------------
-    "plain-dpa-iptc7901.txt": Expect(refused="IPTC 7901"),
+    "plain-dpa-iptc7901.txt": Expect(  # IPTC 7901: the copy between STX and the notebook "not for publication"
+        story_id="dpa.com-undated-h2f58b7620a7163e7", version=1, language="en",
+        headline="Germany Social Democrats: Coalition talks with Merkel could fail", paragraphs=5,
+        first="Negotiations between German conservatives headed by Chancellor Angela Merkel",
+        last="The SPD plans to seek approval for any coalition deal", byline=None, agency="dpa",
+        dateline="Berlin (dpa) -", city="Berlin",
+        absent=("NOTEBOOK", "not for publication", "englishservice@dpa.com", "Wolfgang Schmidt", "wsz jln", "GMT",
+                "Germany-politics/", "=")),
 }
 
 _GARBAGE = re.compile(r"(?i)https?:|www\.|click for|restriction|©|\(c\)|copyright|^\d+\s")

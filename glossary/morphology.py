@@ -46,16 +46,18 @@ class Morphology:
             return out
         for m in _WORD.finditer(text):
             word = m.group().casefold()
-            if word not in verdicts:  # once per distinct word: copy repeats its vocabulary story after story
+            try:
+                root = verdicts[word]
+            except KeyError:  # once per distinct word: copy repeats its vocabulary story after story
                 root = None
                 if word not in roots and probe.search(word) is not None:  # whole forms are the matcher's
                     stem = self.stem(word)
                     root = stem if stem in roots and stem != word else None
                 if len(verdicts) >= MEMO_WORDS:
-                    verdicts.clear()
+                    verdicts.clear()  # another thread may clear it too: the verdict read is the local one
                 verdicts[word] = root
-            if (found := verdicts[word]) is not None:
-                out.append((m.group(), found))
+            if root is not None:
+                out.append((m.group(), root))
         return out
 
     def _table(self, roots: dict[str, str]) -> tuple[re.Pattern[str] | None, dict[str, str | None]]:

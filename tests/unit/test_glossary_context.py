@@ -136,3 +136,18 @@ def test_derived_tables_live_in_the_glossary_cache_not_its_dict(house: Glossary)
 ])
 def test_a_term_skipped_inside_a_name_is_not_expected_either(house: Glossary, src: str, out: str) -> None:
     assert verify([src], [out], "en", "id", house)[1] == ()
+
+
+def test_a_word_memo_cleared_by_another_thread_never_loses_the_verdict_in_hand() -> None:
+    """Stories run on threads sharing one Morphology: a full memo cleared between store and read is harmless."""
+    from glossary.morphology import Morphology
+
+    class Forgetful(dict):  # what a concurrent clear() looks like to the thread that just stored a verdict
+        def __setitem__(self, key: object, value: object) -> None:
+            pass
+
+    morph = Morphology(["analisa"])
+    roots = {"analisa": "analisis"}
+    probe, _memo = morph._table(roots)
+    morph._tables[frozenset(roots)] = (probe, Forgetful())
+    assert morph.forbidden_forms("Tim itu menganalisa data.", roots) == [("menganalisa", "analisa")]

@@ -17,6 +17,7 @@ KINDS = (
     ("SeaweedFS", "weed"),
 )
 PROC = Path("/proc")
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc counts CPU in clock ticks
 
 
 def _kind(pid: int, kinds: tuple[tuple[str, str], ...]) -> str | None:
@@ -34,7 +35,7 @@ def _cpu(pid: int) -> float | None:
         fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 class CpuUse:

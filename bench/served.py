@@ -154,6 +154,10 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
     return r
 
 
+def _workers(n: int) -> str:
+    return "1 worker" if n == 1 else f"{n} workers"
+
+
 def _pg_databases(tag: str) -> tuple[str, str] | None:
     """A Prefect database (pg_trgm) and a Kawat database on the local PostgreSQL, or None when there is none."""
     if not port_open("127.0.0.1", 5432):
@@ -279,7 +283,7 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
         rates[workers] = delivered / seconds
         each = ", ".join(f"{p.seconds:.1f} s" for p in done)
         ok = all(p.delivered == n and not p.failed_runs for p in done)
-        label = "1 worker" if workers == 1 else f"{workers} workers"
+        label = _workers(workers)
         r.add(f"delivered with {label}", f"{delivered}/{n * len(done)} in {len(done)} passes ({each}; "
                                          f"{rates[workers]:.1f}/s)", f"{n} per pass", ok)
     ratio = rates[2] / rates[1]
@@ -298,7 +302,7 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
         if not use:
             continue
         seconds = sum(p.seconds for p in done)
-        label = "1 worker" if workers == 1 else f"{workers} workers"
+        label = _workers(workers)
         r.add(f"CPU with {label}", summary(use, seconds))
         if workers == 1:
             ceiling = (os.cpu_count() or 1) * seconds / sum(use.values())

@@ -45,7 +45,7 @@ class Options:
     b7_stories: int = 1000
     b7_per_run: int = 100
     b7_rounds: int = 2  # A-B-B-A: two passes of each set-up, so a drifting host cancels out of the ratio
-    b8_rounds: int = 2
+    b8_rounds: int = 4  # two runs of one tree differed by 20% back to back: the median of 4 interleaved pairs
     b8_paragraphs: int = 250_000
     baseline_ref: str = "cc1f56a"  # main as the previous round left it: B8 measures this round against it
 

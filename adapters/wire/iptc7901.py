@@ -8,12 +8,11 @@ The notebook and everything after it never reaches a partner.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
-from adapters.wire.plain import decode_text, guess_language
+from adapters.wire.plain import decode_text, guess_language, headline_key
 from adapters.wire.text import clean, finish_blocks, split_dateline_prefix, split_indented
 from newsroom.agencies import provider_for
 from newsroom.model import Block, BlockRole, Credit, CreditRole, Story
@@ -64,10 +63,9 @@ class Iptc7901Parser:
         agency = next((t for t in header.split() if provider_for(t)), None)
         provider = provider_for(agency) if agency else None
         credits = (Credit(role=CreditRole.agency, name=agency, organisation=agency),) if agency else ()
-        digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
         whole = "\n".join(b.text for b in blocks)
         return [build_story(
-            source, provider=sane_id(provider or "wire", source, "provider"), date_id="undated", item_id="h" + digest,
+            source, provider=sane_id(provider or "wire", source, "provider"), date_id="undated", item_id=headline_key(headline),
             version=1, language=guess_language(headline + "\n" + whole), headline=headline, dateline=dateline,
             body=blocks, credit_line=agency, credits=credits, source_format="iptc7901",
         )]

@@ -101,6 +101,11 @@ def _is_nav(line: str) -> bool:
     return caps / len(words) >= 0.9
 
 
+def headline_key(headline: str) -> str:
+    """The item id of a story that states none: its headline, case and spacing aside, so a re-send matches."""
+    return "h" + hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
+
+
 def guess_language(text: str) -> str:
     """Indonesian or English by common function words: enough to route a story with no declared language."""
     words = re.findall(r"[a-z]+", text.lower())
@@ -226,9 +231,9 @@ def _article(lines: list[tuple[str, str]], source: str, canonical: str | None = 
     story_text = "\n".join(b.text for b in body_tuple)
     # The page's canonical address when it has one (a re-edited headline keeps the story); the headline otherwise.
     key = f"u{hashlib.sha256(canonical.encode()).hexdigest()[:16]}" if canonical else None
-    digest = hashlib.sha256(" ".join(headline.lower().split()).encode()).hexdigest()[:16]
     return build_story(
-        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full), item_id=key or "h" + digest,
+        source, provider=sane_id(provider, source, "provider"), date_id=_date_id(story_text, full),
+        item_id=key or headline_key(headline),
         version=1, language=guess_language(full), headline=headline, dateline=dateline, body=body_tuple,
         byline=next((c.name for c in credits if c.role is CreditRole.author), None),
         credit_line=agency.name if agency else None, credits=tuple(credits), pictures=pictures,

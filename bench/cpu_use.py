@@ -80,18 +80,20 @@ class CpuUse:
             if not entry.name.isdigit() or int(entry.name) == self._me:
                 continue
             pid = int(entry.name)
+            seen = self._looks.get(pid, 0)
+            if seen >= self.LOOKS and pid not in self._kinds:
+                continue  # a kernel thread (no command line): looked at enough, never charged
             cpu = _cpu(pid)
             if cpu is None:
                 continue
-            seen = self._looks.get(pid, 0)
             if seen < self.LOOKS:  # a child is first seen as a copy of its parent, before it execs its own program
+                self._looks[pid] = seen + 1
                 kind = _kind(pid, self.kinds)
                 if kind is None:
                     continue
                 if pid not in self._kinds:
                     self._first[pid] = 0.0 if born_inside else cpu
                 self._kinds[pid] = kind
-                self._looks[pid] = seen + 1
             self._last[pid] = cpu
 
     def seconds(self) -> Counter[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -39,3 +40,21 @@ def test_cpu_spent_before_the_window_opened_is_not_charged() -> None:
         assert use.seconds()["probe"] <= 0.2
     finally:
         proc.wait()
+
+
+def test_a_process_without_a_command_line_is_looked_at_a_few_times_then_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.cpu_use as cpu_use
+
+    reads: list[int] = []
+    real = cpu_use._kind
+    quiet = os.getppid()  # a live process standing in for a kernel thread (an empty command line)
+
+    def counting(pid: int, kinds: tuple[tuple[str, str], ...]) -> str | None:
+        reads.append(pid)
+        return None if pid == quiet else real(pid, kinds)
+
+    monkeypatch.setattr(cpu_use, "_kind", counting)
+    use = CpuUse(KINDS)
+    for _ in range(CpuUse.LOOKS * 3):
+        use._sample(born_inside=True)
+    assert reads.count(quiet) == CpuUse.LOOKS and quiet not in use._kinds

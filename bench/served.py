@@ -276,11 +276,11 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
     except RuntimeError as exc:
         r.add("scale-out", f"not measured: {str(exc).splitlines()[0]}", "runs", False)
         return r
+    seconds = {workers: sum(p.seconds for p in done) for workers, done in passes.items()}
     rates = {}
     for workers, done in passes.items():
-        seconds = sum(p.seconds for p in done)
         delivered = sum(p.delivered for p in done)
-        rates[workers] = delivered / seconds
+        rates[workers] = delivered / seconds[workers]
         each = ", ".join(f"{p.seconds:.1f} s" for p in done)
         ok = all(p.delivered == n and not p.failed_runs for p in done)
         label = _workers(workers)
@@ -301,11 +301,9 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
             use.update(p.cpu)
         if not use:
             continue
-        seconds = sum(p.seconds for p in done)
-        label = _workers(workers)
-        r.add(f"CPU with {label}", summary(use, seconds))
+        r.add(f"CPU with {_workers(workers)}", summary(use, seconds[workers]))
         if workers == 1:
-            ceiling = (os.cpu_count() or 1) * seconds / sum(use.values())
+            ceiling = (os.cpu_count() or 1) * seconds[workers] / sum(use.values())
     if ceiling is not None:
         r.add("ratio the CPU allows", f"≤ {min(2.0, ceiling):.2f}× (the 1-worker passes' CPU spread over every core)")
     r.notes.append(f"{-(-n // per_run)} syndicate runs of up to {per_run} files each per pass, created at once; each "

@@ -1,0 +1,43 @@
+"""B7's report from its passes: rates pooled per set-up, the ratio, double deliveries and the CPU ceiling."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import bench.served as served
+from bench.served import PoolRun
+
+
+def _report(monkeypatch: pytest.MonkeyPatch, runs: dict[int, list[PoolRun]]) -> dict[str, Any]:
+    order: list[int] = []
+    left = {w: list(r) for w, r in runs.items()}
+
+    def fake(name: str, base: Any, store: Any, n: int, workers: int, per_run: int) -> PoolRun:
+        order.append(workers)
+        return left[workers].pop(0)
+
+    monkeypatch.setattr(served, "_pool_batch", fake)
+    r = served.b7_scale_out(None, None, SimpleNamespace(b7_stories=100, b7_per_run=50, b7_rounds=2))  # type: ignore[arg-type]
+    return {"order": order, "rows": {f.name: f for f in r.figures}, "facts": r.facts}
+
+
+def test_passes_run_one_two_two_one_and_rates_pool_both_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = [PoolRun(10.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0})),
+           PoolRun(30.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0}))]
+    two = [PoolRun(10.0, 100, {"w0": 60, "w1": 40}, 0, 0, Counter({"flow runs": 9.0})),
+           PoolRun(15.0, 100, {"w0": 50, "w1": 50}, 1, 0, Counter({"flow runs": 9.0}))]
+    got = _report(monkeypatch, {1: one, 2: two})
+    assert got["order"] == [1, 2, 2, 1]
+    assert got["facts"]["rate1"] == pytest.approx(200 / 40) and got["facts"]["rate2"] == pytest.approx(200 / 25)
+    assert got["facts"]["twice"] == 1
+    assert got["facts"]["ceiling"] == pytest.approx((os.cpu_count() or 1) * 40 / 24)
+    rows = got["rows"]
+    assert rows["each worker's share (2 workers, all passes)"].value == "w0: 110, w1: 90"
+    assert rows["2 workers / 1 worker throughput"].value == "1.60×" and rows["2 workers / 1 worker throughput"].passed
+    assert rows["stories delivered twice"].passed is False
+    assert rows["CPU with 1 worker"].value.startswith("flow runs 16 s, Prefect server 8 s = 24 core-s")

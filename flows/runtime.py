@@ -9,7 +9,9 @@ are configured by their operators: see infra/prefect/README.md.
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,3 +47,19 @@ def in_process_run() -> Iterator[None]:
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+_frozen = threading.Event()
+
+
+def freeze_startup_heap() -> None:
+    """Once per process, before the first batch: what imports and bootstrap built leaves the collector's walk.
+
+    Prefect, botocore's service models and SQLAlchemy leave some 360,000 long-lived objects; each full
+    collection walked them all, a 0.23 s pause holding the GIL in which no engine seat could send (one
+    or two per 100-story run). Reference counting still frees frozen objects, but the cycle collector
+    never looks at them again, so this runs once, before any story's objects exist.
+    """
+    if not _frozen.is_set():
+        _frozen.set()
+        gc.freeze()

@@ -17,11 +17,13 @@ from flows import outcome, report
 from flows.bootstrap import get_container
 from flows.limits import engine_slot
 from flows.runs import rows_touched, tag_flow_run, timed
+from flows.runtime import freeze_startup_heap
 from flows.tasks import claim_files, handle_file, handle_files, housekeeping, kill_task, process_story
 
 
 def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     c = get_container()
+    freeze_startup_heap()
     logger = get_run_logger()
     if source is not None:
         c.source(source)  # an unknown source fails the run with one line, before any work

@@ -18,7 +18,7 @@ from adapters.wire import parse_wire
 from bench.stories import make_story
 from glossary import Glossary, load_glossary
 from newsroom.model import Block, LocalizedArticle, Story
-from newsroom.pipeline import LocalizeOptions, localize_story
+from services.pipeline import LocalizeOptions, localize_story
 
 NOW = datetime(2024, 3, 5, 9, 30, tzinfo=UTC)
 SEED_ID = Path(__file__).resolve().parents[2] / "shared" / "examples" / "seed-article-id.txt"  # ../shared

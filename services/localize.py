@@ -10,7 +10,7 @@ from adapters.language import check_output
 from adapters.translate.service import TranslationResult
 from glossary import Glossary, affected_by_change
 from newsroom.model import LocalizedArticle, ReviewState, Status, Story
-from newsroom.pipeline import LocalizeOptions, localize_story
+from services.pipeline import LocalizeOptions, localize_story
 from services.ports import Context
 
 

@@ -13,7 +13,7 @@ from adapters.translate.dryrun import DryRunEngine
 from adapters.wire import parse_wire
 from glossary import load_glossary
 from newsroom.model import ReviewState, Story
-from newsroom.pipeline import localize_story
+from services.pipeline import localize_story
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted(p for p in (ROOT / "samples" / "wire").iterdir() if p.suffix in (".xml", ".json"))

@@ -19,7 +19,7 @@ from adapters.translate.service import TranslationService
 from flows.settings import EngineConfig
 from glossary import Glossary, load_glossary
 from newsroom.model import Block, Dateline, LocalizedArticle, ReviewState, Story
-from newsroom.pipeline import LocalizeOptions, localize_story
+from services.pipeline import LocalizeOptions, localize_story
 from tests.golden.stories import ALL, EN_ID, ID_EN, Golden
 from tests.support.mt_servers import MTServer
 from tests.support.scripted_mt import ScriptedEngine

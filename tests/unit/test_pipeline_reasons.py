@@ -10,7 +10,7 @@ import pytest
 
 from glossary import Glossary, load_glossary
 from newsroom.model import Block, Dateline, ReviewState, Story
-from newsroom.pipeline import LocalizeOptions, localize_story
+from services.pipeline import LocalizeOptions, localize_story
 
 NOW = datetime(2023, 11, 20, 12, tzinfo=UTC)
 

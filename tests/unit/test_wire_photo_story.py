@@ -16,7 +16,7 @@ from adapters.errors import WireError
 from adapters.wire import parse_wire
 from glossary import load_glossary
 from newsroom.credits import photo_credit_line
-from newsroom.pipeline import localize_story
+from services.pipeline import localize_story
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "wire" / "agencies"
 NOW = datetime(2024, 7, 1, 12, tzinfo=UTC)

@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from glossary import Glossary
+from glossary.mask import protect, restore
+from glossary.units import merge_adjacent, order_risks
+from glossary.verify import verify
 from newsroom.credits import build_credits, copyright_holder
 from newsroom.localize import Mentions, convention_spans, dateline_city, localize_dateline, story_zone
 from newsroom.model import (
@@ -25,9 +29,6 @@ from newsroom.model import (
     Story,
 )
 from newsroom.spans import merge_spans
-
-if TYPE_CHECKING:  # the glossary package builds on newsroom; only its type is named here
-    from glossary import Glossary
 
 
 class Translated(Protocol):
@@ -108,10 +109,6 @@ def localize_story(
     recall: RecallFn | None = None,
 ) -> LocalizedArticle:
     """Translate and localize one story; QA decides whether it is deliverable or held for review."""
-    from glossary.mask import protect, restore
-    from glossary.units import merge_adjacent, order_risks
-    from glossary.verify import verify
-
     if story.status == Status.canceled:
         return tombstone_article(story, target, now=now)
     ref = story.version_created or story.first_created or now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from adapters.errors import WireError
 from newsroom.model import Story
 
 
@@ -18,3 +19,9 @@ class WireParser(Protocol):
 
     def parse(self, data: bytes, source: str) -> list[Story]:
         ...
+
+
+def refuse_nul(data: bytes, source: str) -> None:
+    """No text wire format holds NUL bytes: such a file is binary or corrupt, refused before any decoding."""
+    if b"\x00" in data:
+        raise WireError(source, "contains NUL bytes (binary or corrupt file)")

@@ -12,6 +12,7 @@ import re
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
+from adapters.wire.base import refuse_nul
 from adapters.wire.plain import decode_text, guess_language, headline_key
 from adapters.wire.text import clean, finish_blocks, split_dateline_prefix, split_indented
 from newsroom.agencies import provider_for
@@ -29,8 +30,7 @@ class Iptc7901Parser:
     format = "iptc7901"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
-        if b"\x00" in data:
-            raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+        refuse_nul(data, source)
         text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
         header_part, sep, rest = text.partition(STX)
         if not sep:  # control characters stripped on the way: the header is the first line, the keyword line the next
@@ -60,8 +60,7 @@ class Iptc7901Parser:
         blocks = finish_blocks(body)
         if not blocks:
             raise WireError(source, "IPTC 7901 transmission with a headline but no copy")
-        agency = next((t for t in header.split() if provider_for(t)), None)
-        provider = provider_for(agency) if agency else None
+        agency, provider = next(((t, p) for t in header.split() if (p := provider_for(t))), (None, None))
         credits = (Credit(role=CreditRole.agency, name=agency, organisation=agency),) if agency else ()
         whole = "\n".join(b.text for b in blocks)
         return [build_story(

@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id, version_of
+from adapters.wire.base import refuse_nul
 from adapters.wire.dates import parse_datetime
 from adapters.wire.detect import ninjs_items
 from adapters.wire.ids import parse_item_id, provider_of, revision_from_time
@@ -42,8 +43,7 @@ class NinjsParser:
     format = "ninjs"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
-        if b"\x00" in data:
-            raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+        refuse_nul(data, source)
         try:
             doc = json.loads(data.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:

@@ -11,6 +11,7 @@ import lxml.html
 
 from adapters.errors import WireError
 from adapters.wire.assemble import build_story, sane_id
+from adapters.wire.base import refuse_nul
 from adapters.wire.text import (
     clean,
     finish_blocks,
@@ -57,8 +58,7 @@ class PlainArticleParser:
     format = "plain"
 
     def parse(self, data: bytes, source: str) -> list[Story]:
-        if b"\x00" in data:
-            raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+        refuse_nul(data, source)
         text = decode_text(data)
         canonical = None
         if looks_like_html(text) or re.match(r"\s*<(!doctype|html)", text, re.I):

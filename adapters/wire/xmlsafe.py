@@ -9,6 +9,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from adapters.errors import WireError
+from adapters.wire.base import refuse_nul
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _LATIN = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-8859-15", "windows-1252", "cp1252"}
@@ -129,8 +130,7 @@ def _redeclare(data: bytes) -> bytes:
 def load_xml(data: bytes, source: str) -> Element:
     """Parse untrusted XML safely; every failure becomes a one-line `WireError`."""
     data = normalise_bytes(data, source)
-    if b"\x00" in data:
-        raise WireError(source, "contains NUL bytes (binary or corrupt file)")
+    refuse_nul(data, source)
     try:
         root = _parse(data)
     except _Refused as exc:

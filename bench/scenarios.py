@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import env, stories
 from bench.baseline import naive_loop
 from bench.costs import b8_costs
-from bench.engine_server import EngineProcess
+from bench.engine_server import EngineProcess, EngineStats
 from bench.report import Result
 from bench.served import b6_soak, b7_scale_out
 
@@ -37,6 +37,7 @@ class Options:
     latency: float = 0.1
     engine_concurrency: int = 8
     b1_workers: int = 8  # as many task threads as engine seats: stories share requests, more threads only contend
+    b1_rounds: int = 3  # the same code gave 0.71 to 0.87 run to run: the median of three fresh runs is reported
     workers: int = 8
     baseline_sample: int = 20
     profile: bool = False
@@ -53,7 +54,7 @@ class Options:
         return replace(self, b1_stories=n, b2_stories=min(n, self.b2_stories), b3_stories=n, b4_stories=n,
                        b5_stories=n, baseline_sample=min(n, self.baseline_sample), b6_runs=max(4, min(n, self.b6_runs)),
                        b6_stories=min(n, self.b6_stories), b7_stories=n, b7_per_run=max(1, n // 5),
-                       b8_rounds=1, b8_paragraphs=min(self.b8_paragraphs, n * 1000))
+                       b1_rounds=1, b8_rounds=1, b8_paragraphs=min(self.b8_paragraphs, n * 1000))
 
 
 def _libre_limit() -> int:
@@ -65,12 +66,16 @@ def _libre_limit() -> int:
 def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r = Result("B1", f"throughput: {o.b1_stories} stories EN→ID, engine {o.latency * 1000:.0f} ms × {o.engine_concurrency}")
     batch_size = o.b1_stories
+    passes: list[tuple[env.FlowRun, EngineStats]] = []
     with EngineProcess(o.latency, o.engine_concurrency) as eng:
-        sc = env.make_scenario("B1", base, store, engine="libre", engine_url=eng.url,
-                               engine_concurrency=o.engine_concurrency)
-        batch = stories.write_batch(sc.inbox, batch_size)
-        run = env.run_flow(o.b1_workers)
-        seen = eng.reset()
+        for _ in range(max(1, o.b1_rounds)):  # each on a fresh installation: nothing is remembered between them
+            sc = env.make_scenario("B1", base, store, engine="libre", engine_url=eng.url,
+                                   engine_concurrency=o.engine_concurrency)
+            batch = stories.write_batch(sc.inbox, batch_size)
+            eng.reset()
+            passes.append((env.run_flow(o.b1_workers), eng.reset()))
+        # The median run (by wall time) is the one reported in full; every run's efficiency is listed.
+        run, seen = sorted(passes, key=lambda p: p[0].seconds)[len(passes) // 2]
         sample = batch[: max(1, min(o.baseline_sample, batch_size))]
         naive_s = naive_loop(sample, eng.url, store.client(), sc.bucket)
         naive_requests = eng.reset().requests
@@ -81,8 +86,9 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     ideal = math.ceil(min_requests / o.engine_concurrency) * o.latency
     speedup = naive_full / run.seconds
     efficiency = ideal / run.seconds
-    delivered = run.count("delivered")
-    r.add("stories delivered", f"{delivered}/{batch_size}", f"{batch_size}", delivered == batch_size)
+    delivered = min(p.count("delivered") for p, _ in passes)
+    r.add("stories delivered", f"{delivered}/{batch_size}" + (f" in each of {len(passes)} runs" if len(passes) > 1 else ""),
+          f"{batch_size}", delivered == batch_size)
     r.add("wall time", f"{run.seconds:.2f} s ({o.b1_workers} task threads)")
     r.add("flow process CPU", f"{run.cpu_seconds:.2f} s ({run.cpu_seconds / run.seconds:.0%} of one core over the run)")
     r.add("engine requests", f"{seen.requests} ({seen.characters:,} chars; minimum {min_requests} at {limit} chars/request)")
@@ -96,10 +102,13 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r.add("naive baseline", f"{naive_full:.1f} s" + (f" (measured {naive_s:.1f} s on {len(sample)} stories, scaled)"
                                                       if len(sample) < batch_size else ""))
     r.add("speed-up vs naive", f"{speedup:.1f}×", "≥ 8×", speedup >= 8)
-    r.add("efficiency vs ideal", f"{efficiency:.2f} (ideal {ideal:.2f} s)", "≥ 0.9", efficiency >= 0.9)
+    each = ", ".join(f"{ideal / p.seconds:.2f}" for p, _ in passes)
+    r.add("efficiency vs ideal", f"{efficiency:.2f} (ideal {ideal:.2f} s" + (f"; median of runs {each}" if len(passes) > 1
+                                                                             else "") + ")",
+          "≥ 0.9", efficiency >= 0.9)
     r.notes.append(f"naive loop made {naive_requests} requests for {len(sample)} stories (one per headline/paragraph)")
     r.facts.update(seconds=run.seconds, requests=seen.requests, min_requests=min_requests, speedup=speedup,
-                   efficiency=efficiency, delivered=delivered)
+                   efficiency=efficiency, delivered=delivered, runs=[p.seconds for p, _ in passes])
     return r
 
 

@@ -146,11 +146,13 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
           f"({growth:+.1%})", "≤ +10%", growth <= 0.10)
     r.add(f"last {window} runs / first {window} runs", f"{last / first:.2f}× ({first:.2f} s → {last:.2f} s per run)",
           "≤ 1.1×", last / first <= 1.1)
+    tenths = [statistics.mean(part) for k in range(10) if (part := seconds[k * runs // 10:(k + 1) * runs // 10])]
+    r.add("mean seconds per run, by tenth of the soak", ", ".join(f"{t:.2f}" for t in tenths))
     r.add(f"Prefect server RSS, run {at + 1} → run {runs}",
           f"{server_rss[at] / 1024:.0f} MB → {server_rss[-1] / 1024:.0f} MB ({server_growth:+.1%})")
     r.notes.append("each run is created through the REST API as a SCHEDULED run of the served ingest deployment "
                    "(what its schedule does), after the previous one finished; Prefect runs each in a fresh subprocess")
-    r.facts.update(growth=growth, slowdown=last / first, delivered=delivered, failed=failed)
+    r.facts.update(growth=growth, slowdown=last / first, delivered=delivered, failed=failed, seconds=seconds)
     return r
 
 

@@ -58,9 +58,9 @@ def test_syndicate_delivers_every_good_story_and_quarantines_bad_files(world, se
     from flows.syndicate import syndicate
 
     c, report, inbox = world
+    frozen: list[bool] = []
     monkeypatch.setattr(runtime, "_frozen", threading.Event())
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))  # the pytest process stays as it was
-    frozen: list[bool] = []
     result = syndicate()
     assert frozen == [True]  # the run froze the start-up heap before its batch, once
     rows = result["rows"]

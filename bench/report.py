@@ -46,13 +46,13 @@ def print_result(r: Result) -> None:
         print(f"       note: {n}")
 
 
-def calibrate() -> float:
-    """Seconds for a fixed pure-Python loop (best of 3): absolute figures from two machines compare only with it."""
+def calibrate(steps: int = 5_000_000, rounds: int = 3) -> float:
+    """Seconds for a fixed pure-Python loop (best of `rounds`): absolute figures from two machines compare only with it."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(rounds):
         start = time.perf_counter()
         total = 0
-        for i in range(5_000_000):
+        for i in range(steps):
             total += i
         best = min(best, time.perf_counter() - start)
     return best

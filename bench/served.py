@@ -23,7 +23,7 @@ from typing import Any
 
 from bench import env, stories
 from bench.cpu_use import CpuUse, summary
-from bench.report import Result
+from bench.report import Result, calibrate
 from infra.prefect_local import BIN, REPO, Api, PrefectServer, Proc, kawat_toml, port_open, prefect_env
 
 PG = "postgres@127.0.0.1:5432"
@@ -121,6 +121,7 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
         seconds: list[float] = []
         serve_rss: list[int] = []
         server_rss: list[int] = []
+        probes: list[float] = []
         failed = 0
         wall = time.perf_counter()
         for i in range(runs):
@@ -131,6 +132,7 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
             seconds.append(_ts(run.get("end_time")) - _ts(created.get("created")))
             serve_rss.append(rss_kb(serve.popen.pid) if serve.popen else 0)
             server_rss.append(rss_kb(server.proc.popen.pid) if server.proc and server.proc.popen else 0)
+            probes.append(calibrate(PROBE_STEPS, rounds=2))  # between runs: the serve process is idle
         wall = time.perf_counter() - wall
         api.close()
     delivered = _latest_objects(store, inst.bucket)
@@ -146,14 +148,39 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
           f"({growth:+.1%})", "≤ +10%", growth <= 0.10)
     r.add(f"last {window} runs / first {window} runs", f"{last / first:.2f}× ({first:.2f} s → {last:.2f} s per run)",
           "≤ 1.1×", last / first <= 1.1)
-    tenths = [statistics.mean(part) for k in range(10) if (part := seconds[k * runs // 10:(k + 1) * runs // 10])]
-    r.add("mean seconds per run, by tenth of the soak", ", ".join(f"{t:.2f}" for t in tenths))
+    r.add("mean seconds per run, by tenth of the soak", ", ".join(f"{t:.2f}" for t in tenths(seconds)))
+    drift = host_drift(probes, window)
+    r.add(f"host probe ({PROBE_STEPS // 1_000_000}M-step loop), first {window} runs → last {window}",
+          f"{statistics.mean(probes[:window]):.3f} s → {statistics.mean(probes[-window:]):.3f} s ({drift:.2f}×; "
+          f"by tenth {', '.join(f'{t:.3f}' for t in tenths(probes))})")
+    r.add(f"last {window} / first {window}, the host's drift taken out", f"{last / first / drift:.2f}× "
+          f"({last / first:.2f}× ÷ {drift:.2f}×)")
     r.add(f"Prefect server RSS, run {at + 1} → run {runs}",
           f"{server_rss[at] / 1024:.0f} MB → {server_rss[-1] / 1024:.0f} MB ({server_growth:+.1%})")
     r.notes.append("each run is created through the REST API as a SCHEDULED run of the served ingest deployment "
                    "(what its schedule does), after the previous one finished; Prefect runs each in a fresh subprocess")
-    r.facts.update(growth=growth, slowdown=last / first, delivered=delivered, failed=failed, seconds=seconds)
+    r.notes.append("the host probe times a fixed Python loop after each run: on a shared host whose speed drifts "
+                   "over a long soak it tells a slower host from a slower Kawat (the verdict stays on the raw ratio)")
+    r.facts.update(growth=growth, slowdown=last / first, delivered=delivered, failed=failed, seconds=seconds,
+                   probes=probes, drift=drift)
     return r
+
+
+PROBE_STEPS = 1_000_000  # about 0.05 s here: 200 probes add 10 to 20 s to a soak
+
+
+def tenths(values: list[float]) -> list[float]:
+    """Means of each tenth of a series, in order (fewer than ten values give one mean per value)."""
+    n = len(values)
+    return [statistics.mean(part) for k in range(10) if (part := values[k * n // 10:(k + 1) * n // 10])]
+
+
+def host_drift(probes: list[float], window: int) -> float:
+    """How much slower the host ran a fixed loop over the last `window` runs than over the first (1.0: steady)."""
+    if not probes:
+        return 1.0
+    first = statistics.mean(probes[:window])
+    return statistics.mean(probes[-window:]) / first if first > 0 else 1.0
 
 
 def _workers(n: int) -> str:
@@ -315,4 +342,4 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
     return r
 
 
-__all__ = ["b6_soak", "b7_scale_out", "rss_kb"]
+__all__ = ["b6_soak", "b7_scale_out", "host_drift", "rss_kb", "tenths"]

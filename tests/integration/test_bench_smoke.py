@@ -100,3 +100,7 @@ def test_b1_reports_the_median_of_fresh_runs(store: env.Store, prefect_harness: 
     efficiency = next(f for f in b1.figures if f.name == "efficiency vs ideal")
     assert efficiency.value.count(", ") == 2 and "median of runs" in efficiency.value
     assert efficiency.passed == (b1.facts["efficiency"] >= 0.9)
+    allowed = next(f for f in b1.figures if f.name == "efficiency this host allows")
+    ideal = b1.facts["efficiency"] * b1.facts["seconds"]
+    assert b1.facts["allowed"] == pytest.approx(min(1.0, ideal / b1.facts["cpu"]))
+    assert f"≤ {b1.facts['allowed']:.2f}" in allowed.value

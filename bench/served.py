@@ -166,7 +166,7 @@ def b6_soak(store: env.Store, base: Path, o: Any) -> Result:
     return r
 
 
-PROBE_STEPS = 1_000_000  # about 0.05 s here: 200 probes add 10 to 20 s to a soak
+PROBE_STEPS = 1_000_000  # 0.03–0.05 s a loop here, best of two: 200 probes add 15 to 20 s to a soak
 
 
 def tenths(values: list[float]) -> list[float]:

@@ -107,7 +107,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
                                                                              else "") + ")",
           "≥ 0.9", efficiency >= 0.9)
     # The flow's Python runs on one GIL: a run is never shorter than its own CPU time, whatever the engine does.
-    allowed = ideal / max(ideal, run.cpu_seconds) if run.cpu_seconds > 0 else 1.0
+    allowed = ideal / max(ideal, run.cpu_seconds) if ideal > 0 else 1.0  # no text: nothing to bound
     r.add("efficiency this host allows", f"≤ {allowed:.2f} (the ideal ÷ the larger of the ideal and the flow's "
                                          f"{run.cpu_seconds:.2f} s of CPU on one core)")
     r.notes.append(f"naive loop made {naive_requests} requests for {len(sample)} stories (one per headline/paragraph)")

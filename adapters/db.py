@@ -36,11 +36,16 @@ def make_engine(url: str) -> Engine:
 
 def upsert_dialect(engine: Engine) -> ModuleType | None:
     """The SQLAlchemy dialect module with INSERT … ON CONFLICT DO UPDATE, for the databases that have it."""
-    if engine.dialect.name == "sqlite":
+    return upsert_module(engine.dialect.name)
+
+
+def upsert_module(dialect_name: str) -> ModuleType | None:
+    """`upsert_dialect` by dialect name, for statements built once per dialect."""
+    if dialect_name == "sqlite":
         from sqlalchemy.dialects import sqlite
 
         return sqlite
-    if engine.dialect.name == "postgresql":
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
         return postgresql

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -39,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from adapters.db import upsert_dialect
+from adapters.db import upsert_module
 from adapters.errors import TransientError
 
 
@@ -74,6 +76,11 @@ class DeliveryKey:
     def where(self) -> ColumnElement[bool]:
         return and_(deliveries.c.partner == self.partner, deliveries.c.story_id == self.story_id,
                     deliveries.c.language == self.language, deliveries.c.version == self.version)
+
+    def params(self) -> dict[str, object]:
+        """The values of `_KEY`'s bound parameters (the prebuilt statements' WHERE)."""
+        return {"k_partner": self.partner, "k_story": self.story_id, "k_language": self.language,
+                "k_version": self.version}
 
 
 metadata = MetaData()
@@ -147,6 +154,61 @@ story_events = Table(
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+
+# The statements every delivery runs, built once with bound parameters. A statement built per call cost
+# more CPU than running it (building and hashing it for the compiled cache: ~350 µs of ~500 µs on SQLite).
+# Parameters named like a column set that column (UPDATE ... SET); WHERE parameters carry a prefix.
+_KEY = and_(deliveries.c.partner == bindparam("k_partner"), deliveries.c.story_id == bindparam("k_story"),
+            deliveries.c.language == bindparam("k_language"), deliveries.c.version == bindparam("k_version"))
+_INSERT_DELIVERY = insert(deliveries)
+_UPDATE_ROW = update(deliveries).where(_KEY)
+_UPDATE_ROW_FROM = update(deliveries).where(_KEY, deliveries.c.state.in_(bindparam("b_from", expanding=True)))
+_SUPERSEDE_OLDER = update(deliveries).where(
+    deliveries.c.partner == bindparam("k_partner"), deliveries.c.story_id == bindparam("k_story"),
+    deliveries.c.language == bindparam("k_language"), deliveries.c.version < bindparam("k_version"),
+    deliveries.c.state.in_(bindparam("b_from", expanding=True)))
+_SELECT_ROW = select(deliveries).where(_KEY)
+_EVENTS_OF = select(story_events).where(story_events.c.story_id == bindparam("b_story")).order_by(story_events.c.id)
+_TOP_SEQ = select(func.max(feed.c.seq)).where(feed.c.partner == bindparam("b_partner"))
+_INSERT_FEED = insert(feed)
+_FEED_WRITTEN = update(feed).where(feed.c.partner == bindparam("b_partner"), feed.c.seq == bindparam("b_seq"))
+_SUPERSEDABLE = [s.value for s in (DeliveryState.delivered, DeliveryState.held, DeliveryState.failed,
+                                   DeliveryState.pending, DeliveryState.blocked)]
+
+
+@cache
+def _rows_query(partner: bool, state: bool, story_id: bool, language: bool) -> Any:
+    """`rows()`'s SELECT for one combination of filters, built once."""
+    q = select(deliveries)
+    for on, col in ((partner, deliveries.c.partner), (state, deliveries.c.state),
+                    (story_id, deliveries.c.story_id), (language, deliveries.c.language)):
+        if on:
+            q = q.where(col == bindparam(f"b_{col.name}"))
+    return q.order_by(deliveries.c.partner, deliveries.c.story_id, deliveries.c.language, deliveries.c.version)
+
+
+@cache
+def _feed_query(unwritten: bool, upto: bool) -> Any:
+    """`feed_entries()`'s SELECT for one combination of filters, built once."""
+    q = select(feed).where(feed.c.partner == bindparam("b_partner"))
+    if unwritten:
+        q = q.where(feed.c.written.is_(False))
+    if upto:
+        q = q.where(feed.c.seq <= bindparam("b_upto"))
+    return q.order_by(feed.c.seq)
+
+
+@cache
+def _object_upserts(dialect_name: str) -> tuple[Any, Any] | None:
+    """(blob insert-or-skip, object upsert) for a database with ON CONFLICT, built once per dialect."""
+    dialect = upsert_module(dialect_name)
+    if dialect is None:
+        return None
+    stmt = dialect.insert(delivery_objects)
+    kept = [c.name for c in delivery_objects.c if c.name not in ("id", "partner", "key")]
+    return (dialect.insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
+            stmt.on_conflict_do_update(index_elements=["partner", "key"], set_={n: stmt.excluded[n] for n in kept}))
 
 
 @dataclass(frozen=True)
@@ -293,10 +355,10 @@ class DeliveryLedger(KillRegister):
         now = _now()
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(deliveries).values(
+                conn.execute(_INSERT_DELIVERY, dict(
                     partner=key.partner, story_id=key.story_id, language=key.language, version=key.version,
-                    state=DeliveryState.pending, attempts=1, checksum=checksum, created_at=now, updated_at=now,
-                    edition=edition,
+                    state=DeliveryState.pending.value, attempts=1, checksum=checksum, created_at=now,
+                    updated_at=now, edition=edition,
                 ))
             return True
         except IntegrityError:
@@ -320,21 +382,14 @@ class DeliveryLedger(KillRegister):
     ) -> None:
         """Record success; older delivered revisions of the same story become superseded."""
         now = _now()
+        where = key.params()
         with self.engine.begin() as conn:
-            conn.execute(
-                update(deliveries).where(key.where())
-                .values(state=state, key=obj_key, checksum=checksum, edition=edition, last_error=None, updated_at=now)
-            )
+            conn.execute(_UPDATE_ROW, {**where, "state": DeliveryState(state).value, "key": obj_key,
+                                       "checksum": checksum, "edition": edition, "last_error": None,
+                                       "updated_at": now})
             if state == DeliveryState.delivered:
-                conn.execute(
-                    update(deliveries)
-                    .where(deliveries.c.partner == key.partner, deliveries.c.story_id == key.story_id,
-                           deliveries.c.language == key.language, deliveries.c.version < key.version,
-                           deliveries.c.state.in_([DeliveryState.delivered, DeliveryState.held,
-                                                   DeliveryState.failed, DeliveryState.pending,
-                                                   DeliveryState.blocked]))
-                    .values(state=DeliveryState.superseded, updated_at=now)
-                )
+                conn.execute(_SUPERSEDE_OLDER, {**where, "b_from": _SUPERSEDABLE,
+                                                "state": DeliveryState.superseded.value, "updated_at": now})
 
     def mark_failed(self, key: DeliveryKey, error: str) -> None:
         """Also for deliveries that failed before any claim (bad credentials): resend-failed must see them."""
@@ -364,8 +419,7 @@ class DeliveryLedger(KillRegister):
     def set_edition(self, key: DeliveryKey, edition: int, checksum: str) -> None:
         """Remember the edition a claimed delivery is writing, so a retry resumes that very edition."""
         with self.engine.begin() as conn:
-            conn.execute(update(deliveries).where(key.where()).values(edition=edition, checksum=checksum,
-                                                                     updated_at=_now()))
+            conn.execute(_UPDATE_ROW, {**key.params(), "edition": edition, "checksum": checksum, "updated_at": _now()})
 
     def revoke(self, key: DeliveryKey, *, edition: int | None, obj_key: str | None, checksum: str | None,
                reason: str) -> int:
@@ -389,8 +443,7 @@ class DeliveryLedger(KillRegister):
     # -- the kill register --------------------------------------------------------------------
     def story_events(self, story_id: str) -> list[StoryEvent]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(story_events).where(story_events.c.story_id == story_id)
-                                .order_by(story_events.c.id)).mappings().all()
+            rows = conn.execute(_EVENTS_OF, {"b_story": story_id}).mappings().all()
         return [StoryEvent(r["story_id"], r["action"], r["reason"], _aware(r["at"])) for r in rows]
 
     def _event(self, story_id: str, action: str, reason: str, at: datetime | None) -> tuple[StoryEvent, bool]:
@@ -421,10 +474,10 @@ class DeliveryLedger(KillRegister):
             now = at or _now()
             try:
                 with self.engine.begin() as conn:
-                    top = conn.execute(select(func.max(feed.c.seq)).where(feed.c.partner == partner)).scalar()
+                    top = conn.execute(_TOP_SEQ, {"b_partner": partner}).scalar()
                     seq = int(top or 0) + 1
                     obj_key, line = make(seq, now)
-                    conn.execute(insert(feed).values(
+                    conn.execute(_INSERT_FEED, dict(
                         partner=partner, seq=seq, story_id=story_id, language=language, version=version,
                         edition=edition, key=obj_key, line=line, written=False, created_at=now))
             except IntegrityError:  # this change has its entry already, or another worker took the number
@@ -448,13 +501,9 @@ class DeliveryLedger(KillRegister):
         return self._to_entry(row) if row else None
 
     def feed_entries(self, partner: str, *, unwritten: bool = False, upto: int | None = None) -> list[FeedEntry]:
-        q = select(feed).where(feed.c.partner == partner)
-        if unwritten:
-            q = q.where(feed.c.written.is_(False))
-        if upto is not None:
-            q = q.where(feed.c.seq <= upto)
+        q = _feed_query(unwritten, upto is not None)
         with self.engine.connect() as conn:
-            return [self._to_entry(r) for r in conn.execute(q.order_by(feed.c.seq)).mappings().all()]
+            return [self._to_entry(r) for r in conn.execute(q, {"b_partner": partner, "b_upto": upto}).mappings().all()]
 
     def renumber_after(self, partner: str, floor: int) -> int:
         """The bucket already holds numbers up to `floor` this ledger does not know (a ledger restored from
@@ -478,7 +527,7 @@ class DeliveryLedger(KillRegister):
 
     def mark_feed_written(self, partner: str, seq: int) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(feed).where(feed.c.partner == partner, feed.c.seq == seq).values(written=True))
+            conn.execute(_FEED_WRITTEN, {"b_partner": partner, "b_seq": seq, "written": True})
 
     @staticmethod
     def _to_entry(r: RowMapping) -> FeedEntry:
@@ -489,25 +538,18 @@ class DeliveryLedger(KillRegister):
     # -- queries ------------------------------------------------------------------------------
     def get(self, key: DeliveryKey) -> DeliveryRow | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(deliveries).where(key.where())).first()
+            row = conn.execute(_SELECT_ROW, key.params()).first()
         return self._to_row(row) if row else None
 
     def rows(
         self, partner: str | None = None, state: str | DeliveryState | None = None, story_id: str | None = None,
         language: str | None = None,
     ) -> list[DeliveryRow]:
-        q = select(deliveries)
-        if partner is not None:
-            q = q.where(deliveries.c.partner == partner)
-        if state is not None:
-            q = q.where(deliveries.c.state == DeliveryState(state).value)
-        if story_id is not None:
-            q = q.where(deliveries.c.story_id == story_id)
-        if language is not None:
-            q = q.where(deliveries.c.language == language)
-        q = q.order_by(deliveries.c.partner, deliveries.c.story_id, deliveries.c.language, deliveries.c.version)
+        q = _rows_query(partner is not None, state is not None, story_id is not None, language is not None)
+        params = {"b_partner": partner, "b_state": DeliveryState(state).value if state is not None else None,
+                  "b_story_id": story_id, "b_language": language}
         with self.engine.connect() as conn:
-            return [self._to_row(r) for r in conn.execute(q)]
+            return [self._to_row(r) for r in conn.execute(q, params)]
 
     def failed(self, partner: str | None = None) -> list[DeliveryRow]:
         return self.rows(partner=partner, state=DeliveryState.failed)
@@ -529,18 +571,13 @@ class DeliveryLedger(KillRegister):
         for sha, data in contents.items():
             if hashlib.sha256(data).hexdigest() != sha:
                 raise ValueError("blob digest mismatch")
-        dialect = upsert_dialect(self.engine)
-        if dialect is not None:  # SQLite, PostgreSQL: two statements, whatever is already there
+        upserts = _object_upserts(self.engine.dialect.name)
+        if upserts is not None:  # SQLite, PostgreSQL: two statements, whatever is already there
             with self.engine.begin() as conn:
                 if contents:
-                    conn.execute(dialect.insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
-                                 [{"sha256": sha, "data": data} for sha, data in contents.items()])
+                    conn.execute(upserts[0], [{"sha256": sha, "data": data} for sha, data in contents.items()])
                 if records:
-                    stmt = dialect.insert(delivery_objects)
-                    kept = [c.name for c in delivery_objects.c if c.name not in ("id", "partner", "key")]
-                    conn.execute(stmt.on_conflict_do_update(index_elements=["partner", "key"],
-                                                            set_={n: stmt.excluded[n] for n in kept}),
-                                 [rec.__dict__ for rec in records])
+                    conn.execute(upserts[1], [rec.__dict__ for rec in records])
             return
         with self.engine.begin() as conn:
             if contents:
@@ -583,19 +620,19 @@ class DeliveryLedger(KillRegister):
         now = _now()
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(deliveries).values(
+                conn.execute(_INSERT_DELIVERY, dict(
                     partner=key.partner, story_id=key.story_id, language=key.language, version=key.version,
-                    state=state, attempts=0, created_at=now, updated_at=now))
+                    state=DeliveryState(state).value, attempts=0, created_at=now, updated_at=now))
         except IntegrityError:
             pass
 
     def _set(self, key: DeliveryKey, state: DeliveryState, only_from: tuple[DeliveryState, ...] | None = None,
              **values: object) -> None:
-        q = update(deliveries).where(key.where())
+        params = {**key.params(), "state": DeliveryState(state).value, "updated_at": _now(), **values}
         if only_from:
-            q = q.where(deliveries.c.state.in_([s.value for s in only_from]))
+            params["b_from"] = [s.value for s in only_from]
         with self.engine.begin() as conn:
-            conn.execute(q.values(state=state, updated_at=_now(), **values))
+            conn.execute(_UPDATE_ROW_FROM if only_from else _UPDATE_ROW, params)
 
     @staticmethod
     def _to_row(r: Row[Any]) -> DeliveryRow:

@@ -15,7 +15,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
+    bindparam,
+    insert,
     select,
     update,
 )
@@ -36,6 +37,14 @@ articles = Table(
     Column("article_json", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# Built once with bound parameters: the save and the read every story makes (see adapters/ledger.py).
+_KEY = (articles.c.story_id == bindparam("b_story"), articles.c.language == bindparam("b_language"))
+_UPDATE_ARTICLE = update(articles).where(*_KEY, articles.c.version == bindparam("b_version"))
+_INSERT_ARTICLE = insert(articles)
+_ARTICLE_OF = select(articles.c.article_json).where(*_KEY, articles.c.version == bindparam("b_version")).limit(1)
+_LATEST_ARTICLE = select(articles.c.article_json).where(*_KEY).order_by(articles.c.version.desc()).limit(1)
 
 
 class ArticleRepository(Protocol):
@@ -59,21 +68,19 @@ class SqlArticleStore:
             "article_json": article.model_dump_json(), "updated_at": datetime.now(UTC),
         }
         key = {"story_id": article.story_id, "language": article.language, "version": article.version}
+        where = {"b_story": article.story_id, "b_language": article.language, "b_version": article.version}
         with self.engine.begin() as conn:
-            done = conn.execute(update(articles).where(
-                and_(*(articles.c[k] == v for k, v in key.items()))).values(**values)).rowcount
+            done = conn.execute(_UPDATE_ARTICLE, {**where, **values}).rowcount
             if not done:
                 try:
-                    conn.execute(articles.insert().values(**key, **values))
+                    conn.execute(_INSERT_ARTICLE, {**key, **values})
                 except IntegrityError:  # a concurrent writer inserted first; ours is as good
                     pass
 
     def get(self, story_id: str, language: str, version: int | None = None) -> LocalizedArticle | None:
-        q = select(articles.c.article_json).where(
-            articles.c.story_id == story_id, articles.c.language == language)
-        q = q.where(articles.c.version == version) if version else q.order_by(articles.c.version.desc())
+        q = _ARTICLE_OF if version else _LATEST_ARTICLE
         with self.engine.connect() as conn:
-            row = conn.execute(q.limit(1)).first()
+            row = conn.execute(q, {"b_story": story_id, "b_language": language, "b_version": version}).first()
         return LocalizedArticle.model_validate_json(row[0], context=STORED) if row else None
 
     def other_glossary(self, version: str) -> list[tuple[str, str, str]]:

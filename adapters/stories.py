@@ -6,10 +6,12 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Boolean,
     Column,
     Engine,
@@ -19,7 +21,9 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     func,
+    insert,
     select,
     update,
 )
@@ -74,6 +78,36 @@ conflicts_table = Table(
     Column("source", Text, nullable=True),
     Column("seen_ts", Float, nullable=False),
 )
+
+# The statements each ingested story runs, built once with bound parameters (building and hashing a
+# statement per call cost more CPU than running it; see adapters/ledger.py).
+_SID: BindParameter[Any] = bindparam("b_story")
+_VER: BindParameter[Any] = bindparam("b_version")
+_FILE_STORIES = select(files_table.c.stories).where(files_table.c.digest == bindparam("b_digest"))
+_INSERT_FILE = insert(files_table)
+_LATEST_VERSION = select(func.max(stories_table.c.version)).where(stories_table.c.story_id == _SID)
+_HASH_OF = select(stories_table.c.content_hash).where(stories_table.c.story_id == _SID,
+                                                      stories_table.c.version == _VER)
+_BODY_OF = select(stories_table.c.body).where(stories_table.c.story_id == _SID, stories_table.c.version == _VER)
+_LATEST_BODY = (select(stories_table.c.body).where(stories_table.c.story_id == _SID)
+                .order_by(stories_table.c.version.desc()).limit(1))
+_INSERT_STORY = insert(stories_table)
+_UPDATE_STORY = update(stories_table).where(stories_table.c.story_id == _SID, stories_table.c.version == _VER)
+_FOLDER_OF = select(folders_table.c.folder_ts).where(folders_table.c.story_id == _SID)
+_INSERT_FOLDER = insert(folders_table)
+
+
+@cache
+def _insert_folder_unless_there(dialect: str) -> Any:
+    """A folder row unless one exists (the first writer of a story fixes its date), built once per dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(folders_table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(folders_table).on_conflict_do_nothing()
+
 
 OutcomeKind = Literal["new", "update", "duplicate", "stale", "conflict"]
 
@@ -142,17 +176,6 @@ def _pictures_only(stored: Story, offered: Story) -> bool:
     return have < {(p.id, r.href) for p in offered.pictures for r in p.renditions}
 
 
-def _insert_ignore(dialect: str, **values: object) -> Any:
-    """A folder row unless one exists (the first writer of a story fixes its date)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(folders_table).values(**values).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(folders_table).values(**values).on_conflict_do_nothing()
-
-
 def _ts(dt: datetime | None) -> float | None:
     if dt is None:
         return None
@@ -188,7 +211,7 @@ class StoryStore:
     def seen_file(self, digest: str) -> list[tuple[str, int]] | None:
         """The stories a byte-identical file already yielded, or None if it was never fully ingested."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(files_table.c.stories).where(files_table.c.digest == digest)).first()
+            row = conn.execute(_FILE_STORIES, {"b_digest": digest}).first()
         if row is None:
             return None
         out = []
@@ -202,7 +225,7 @@ class StoryStore:
         value = " ".join(f"{sid}@{ver}" for sid, ver in stories)
         try:
             with self.engine.begin() as conn:
-                conn.execute(files_table.insert().values(digest=digest, stories=value, seen_ts=time.time()))
+                conn.execute(_INSERT_FILE, {"digest": digest, "stories": value, "seen_ts": time.time()})
         except IntegrityError:
             pass  # a concurrent run remembered it first
 
@@ -243,17 +266,17 @@ class StoryStore:
             return RecordOutcome("stale", sid, version, latest)
 
     def _state(self, sid: str, version: int) -> tuple[int | None, str | None]:
+        key = {"b_story": sid, "b_version": version}
         with self.engine.connect() as conn:
-            latest = conn.execute(select(func.max(stories_table.c.version)).where(stories_table.c.story_id == sid)).scalar()
-            stored = conn.execute(select(stories_table.c.content_hash).where(
-                and_(stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
+            latest = conn.execute(_LATEST_VERSION, key).scalar()
+            stored = conn.execute(_HASH_OF, key).scalar()
         return latest, stored
 
     def _record(self, story: Story, sid: str, version: int, digest: str) -> RecordOutcome:
+        key = {"b_story": sid, "b_version": version}
         with self.engine.begin() as conn:
-            latest = conn.execute(select(func.max(stories_table.c.version)).where(stories_table.c.story_id == sid)).scalar()
-            stored = conn.execute(select(stories_table.c.content_hash).where(
-                and_(stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
+            latest = conn.execute(_LATEST_VERSION, key).scalar()
+            stored = conn.execute(_HASH_OF, key).scalar()
             if stored == digest:
                 return RecordOutcome("duplicate", sid, version, latest)
             row = {
@@ -262,22 +285,20 @@ class StoryStore:
                 "body": story.model_dump_json(),
             }
             if stored is not None:
-                held_body = conn.execute(select(stories_table.c.body).where(and_(
-                    stories_table.c.story_id == sid, stories_table.c.version == version))).scalar()
+                held_body = conn.execute(_BODY_OF, key).scalar()
                 held_story = Story.model_validate_json(held_body, context=STORED) if held_body is not None else None
                 if held_story is not None and _pictures_only(held_story, story):
                     # The same copy with pictures that were missing or refused before: complete it in place.
-                    conn.execute(update(stories_table).where(and_(
-                        stories_table.c.story_id == sid, stories_table.c.version == version)).values(**row))
+                    conn.execute(_UPDATE_STORY, {**key, **row})
                     return RecordOutcome("update", sid, version, latest)
                 log.warning("conflict: revision %s of %s re-sent with different content; kept the stored one",
                             version, sid)
                 return RecordOutcome("conflict", sid, version, latest, stored_hash=stored, offered_hash=digest)
             if latest is None:
                 when = story_date(story) or datetime.now(UTC)
-                conn.execute(_insert_ignore(conn.dialect.name, story_id=sid, folder_ts=when.timestamp(),
-                                            first_version=version))
-            conn.execute(stories_table.insert().values(story_id=sid, version=version, held=False, released=False, **row))
+                conn.execute(_insert_folder_unless_there(conn.dialect.name),
+                             {"story_id": sid, "folder_ts": when.timestamp(), "first_version": version})
+            conn.execute(_INSERT_STORY, {"story_id": sid, "version": version, "held": False, "released": False, **row})
             if latest is not None and version < latest:
                 # Kept as history (nothing is lost) but never delivered: a newer revision is already out.
                 log.warning("stale revision %s of %s recorded as history: revision %s already recorded",
@@ -306,7 +327,7 @@ class StoryStore:
         if (known := self._folders.get(story_id)) is not None:
             return known
         with self.engine.connect() as conn:
-            ts = conn.execute(select(folders_table.c.folder_ts).where(folders_table.c.story_id == story_id)).scalar()
+            ts = conn.execute(_FOLDER_OF, {"b_story": story_id}).scalar()
         if ts is not None:
             if len(self._folders) >= FOLDER_CACHE:
                 self._folders.clear()
@@ -320,8 +341,8 @@ class StoryStore:
             return None
         try:
             with self.engine.begin() as conn:
-                conn.execute(folders_table.insert().values(story_id=story_id, folder_ts=when.timestamp(),
-                                                           first_version=first.version))
+                conn.execute(_INSERT_FOLDER, {"story_id": story_id, "folder_ts": when.timestamp(),
+                                              "first_version": first.version})
         except IntegrityError:
             return self.folder_date(story_id)
         return when
@@ -346,11 +367,9 @@ class StoryStore:
 
     def get(self, story_id: str, version: int | None = None) -> Story | None:
         """The stored revision (latest by default), or None."""
-        q = select(stories_table.c.body).where(stories_table.c.story_id == story_id)
-        q = q.where(stories_table.c.version == version) if version is not None else q.order_by(
-            stories_table.c.version.desc()).limit(1)
+        q = _BODY_OF if version is not None else _LATEST_BODY
         with self.engine.connect() as conn:
-            body = conn.execute(q).scalar()
+            body = conn.execute(q, {"b_story": story_id, "b_version": version}).scalar()
         return Story.model_validate_json(body, context=STORED) if body else None
 
     def versions(self, story_id: str) -> list[int]:
@@ -372,8 +391,7 @@ class StoryStore:
 
     def _flag(self, story_id: str, version: int, **values: bool) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(stories_table).where(and_(
-                stories_table.c.story_id == story_id, stories_table.c.version == version)).values(**values))
+            conn.execute(_UPDATE_STORY, {"b_story": story_id, "b_version": version, **values})
 
     def held_embargoes(self, now: datetime) -> list[Story]:
         """Held revisions whose embargo has passed and that no run has released yet (oldest embargo first)."""

@@ -10,7 +10,7 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     Column,
@@ -118,6 +118,14 @@ class SqlTranslationMemory:
                 and_(t.c.engine == bindparam("engine"), t.c.glossary_version == bindparam("glossary_version")),
             ),
         )
+        upsert = upsert_dialect(engine)
+        self._upsert_stmt: Any = None  # built once too; None where the database has no ON CONFLICT
+        if upsert is not None:
+            stmt = upsert.insert(t)
+            self._upsert_stmt = stmt.on_conflict_do_update(
+                index_elements=[t.c[name] for name in _IDENTITY],
+                set_={"target_text": stmt.excluded.target_text, "updated_at": stmt.excluded.updated_at},
+            )
 
     def lookup(
         self, segments: Sequence[str], source: str, target: str, engine: str, glossary_version: str | None
@@ -173,15 +181,9 @@ class SqlTranslationMemory:
     def _upsert(self, rows: list[dict]) -> None:
         """One statement per story on SQLite/PostgreSQL (native upsert); row by row elsewhere."""
         t = self.table
-        upsert = upsert_dialect(self.engine)
-        if upsert is not None:
-            stmt = upsert.insert(t)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[t.c[name] for name in _IDENTITY],
-                set_={"target_text": stmt.excluded.target_text, "updated_at": stmt.excluded.updated_at},
-            )
+        if self._upsert_stmt is not None:
             with self.engine.begin() as conn:
-                conn.execute(stmt, rows)
+                conn.execute(self._upsert_stmt, rows)
             return
         for row in rows:
             ident = and_(*(t.c[name] == row[name] for name in _IDENTITY))

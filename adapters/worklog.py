@@ -7,12 +7,25 @@ that any later run (a rerun after SIGKILL, another worker) claims it atomically 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, and_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
-from adapters.db import upsert_dialect
+from adapters.db import upsert_dialect, upsert_module
 
 metadata = MetaData()
 work = Table(
@@ -24,6 +37,23 @@ work = Table(
     Column("lease_until", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# Built once with bound parameters: each story is queued and finished once (see adapters/ledger.py).
+_DONE = update(work).where(work.c.story_id == bindparam("b_story"), work.c.version <= bindparam("b_version"))
+
+
+@cache
+def _enqueue_upsert(dialect_name: str) -> Any:
+    """Insert, or take over the entry unless a newer revision is queued there; None without ON CONFLICT."""
+    upsert = upsert_module(dialect_name)
+    if upsert is None:
+        return None
+    stmt = upsert.insert(work)
+    return stmt.on_conflict_do_update(
+        index_elements=[work.c.story_id],
+        set_={c: stmt.excluded[c] for c in ("version", "state", "lease_until", "updated_at")},
+        where=work.c.version <= stmt.excluded.version)
 
 
 def _now() -> datetime:
@@ -54,14 +84,10 @@ class SqlWorkLog:
         now = _now()
         values = {"version": version, "state": "pending", "lease_until": now + timedelta(seconds=lease_seconds),
                   "updated_at": now}
-        upsert = upsert_dialect(self.engine)
-        if upsert is not None:
-            # One statement: insert, or take over the entry unless a newer revision is queued there.
-            stmt = upsert.insert(work).values(story_id=story_id, **values)
-            stmt = stmt.on_conflict_do_update(index_elements=[work.c.story_id], set_=values,
-                                              where=work.c.version <= stmt.excluded.version)
+        stmt = _enqueue_upsert(self.engine.dialect.name) if upsert_dialect(self.engine) is not None else None
+        if stmt is not None:  # one statement
             with self.engine.begin() as conn:
-                conn.execute(stmt)
+                conn.execute(stmt, {"story_id": story_id, **values})
             return
         with self.engine.begin() as conn:
             done = conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)
@@ -100,8 +126,7 @@ class SqlWorkLog:
 
     def done(self, story_id: str, version: int) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)
-                         .values(state="done", updated_at=_now()))
+            conn.execute(_DONE, {"b_story": story_id, "b_version": version, "state": "done", "updated_at": _now()})
 
     def pending(self) -> list[tuple[str, int]]:
         with self.engine.connect() as conn:

@@ -104,11 +104,11 @@ class CpuUse:
         return out
 
 
-def summary(use: Counter[str], wall: float) -> str:
+def summary(use: Counter[str], wall: float, digits: int = 0) -> str:
     """'flow runs 95 s, Prefect server 35 s, … = 160 core-s, 1.4 of 2 cores busy' for a report row."""
-    parts = ", ".join(f"{k} {v:.0f} s" for k, v in use.most_common() if v >= 0.5)
+    parts = ", ".join(f"{k} {v:.{digits}f} s" for k, v in use.most_common() if v >= 0.5 / 10**digits)
     total = sum(use.values())
-    return f"{parts} = {total:.0f} core-s, {total / wall:.2f} of {os.cpu_count()} cores busy"
+    return f"{parts} = {total:.{digits}f} core-s, {total / wall:.2f} of {os.cpu_count()} cores busy"
 
 
 __all__ = ["CpuUse", "summary"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,12 @@ def test_b1_reports_the_median_of_fresh_runs(store: env.Store, prefect_harness: 
     ideal = b1.facts["efficiency"] * b1.facts["seconds"]
     assert b1.facts["allowed"] == pytest.approx(min(1.0, ideal / b1.facts["cpu"]))
     assert f"≤ {b1.facts['allowed']:.2f}" in allowed.value
+    # The host bound adds the other processes' CPU (Prefect API, engine, SeaweedFS) spread over the cores.
+    host = b1.facts["host_cpu"]
+    assert host > b1.facts["cpu"]  # the engine and SeaweedFS answered: they spent CPU too
+    cores = os.cpu_count() or 1
+    assert b1.facts["cores_allow"] == pytest.approx(min(1.0, ideal / max(b1.facts["cpu"], host / cores)))
+    assert b1.facts["cores_allow"] <= b1.facts["allowed"]
+    used = next(f for f in b1.figures if f.name == "CPU on the host over the run")
+    assert f"flow process {b1.facts['cpu']:.1f} s" in used.value
+    assert b1.facts["others"]["SeaweedFS"] > 0 and b1.facts["others"]["engine"] > 0

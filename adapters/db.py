@@ -36,16 +36,11 @@ def make_engine(url: str) -> Engine:
 
 def upsert_dialect(engine: Engine) -> ModuleType | None:
     """The SQLAlchemy dialect module with INSERT … ON CONFLICT DO UPDATE, for the databases that have it."""
-    return upsert_module(engine.dialect.name)
-
-
-def upsert_module(dialect_name: str) -> ModuleType | None:
-    """`upsert_dialect` by dialect name, for statements built once per dialect."""
-    if dialect_name == "sqlite":
+    if engine.dialect.name == "sqlite":
         from sqlalchemy.dialects import sqlite
 
         return sqlite
-    if dialect_name == "postgresql":
+    if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
         return postgresql

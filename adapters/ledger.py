@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import (
@@ -41,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from adapters.db import upsert_module
+from adapters.db import upsert_dialect
 from adapters.errors import TransientError
 
 
@@ -72,10 +73,6 @@ class DeliveryKey:
     story_id: str
     language: str
     version: int
-
-    def where(self) -> ColumnElement[bool]:
-        return and_(deliveries.c.partner == self.partner, deliveries.c.story_id == self.story_id,
-                    deliveries.c.language == self.language, deliveries.c.version == self.version)
 
     def params(self) -> dict[str, object]:
         """The values of `_KEY`'s bound parameters (the prebuilt statements' WHERE)."""
@@ -200,11 +197,8 @@ def _feed_query(unwritten: bool, upto: bool) -> Any:
 
 
 @cache
-def _object_upserts(dialect_name: str) -> tuple[Any, Any] | None:
+def _object_upserts(dialect: ModuleType) -> tuple[Any, Any]:
     """(blob insert-or-skip, object upsert) for a database with ON CONFLICT, built once per dialect."""
-    dialect = upsert_module(dialect_name)
-    if dialect is None:
-        return None
     stmt = dialect.insert(delivery_objects)
     kept = [c.name for c in delivery_objects.c if c.name not in ("id", "partner", "key")]
     return (dialect.insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
@@ -373,7 +367,7 @@ class DeliveryLedger(KillRegister):
         if edition is not None:  # the edition this claim will write, in the same statement (see set_edition)
             values.update(edition=edition, checksum=checksum)
         with self.engine.begin() as conn:
-            res = conn.execute(update(deliveries).where(key.where(), cond).values(**values))
+            res = conn.execute(update(deliveries).where(_KEY, cond).values(**values), key.params())
             return res.rowcount == 1
 
     def mark_delivered(
@@ -431,7 +425,7 @@ class DeliveryLedger(KillRegister):
                                          "updated_at": now}
             if edition is not None:
                 values["edition"] = edition
-            conn.execute(update(deliveries).where(key.where()).values(**values))
+            conn.execute(_UPDATE_ROW, {**key.params(), **values})
             res = conn.execute(
                 update(deliveries)
                 .where(deliveries.c.partner == key.partner, deliveries.c.story_id == key.story_id,
@@ -571,8 +565,9 @@ class DeliveryLedger(KillRegister):
         for sha, data in contents.items():
             if hashlib.sha256(data).hexdigest() != sha:
                 raise ValueError("blob digest mismatch")
-        upserts = _object_upserts(self.engine.dialect.name)
-        if upserts is not None:  # SQLite, PostgreSQL: two statements, whatever is already there
+        dialect = upsert_dialect(self.engine)
+        if dialect is not None:  # SQLite, PostgreSQL: two statements, whatever is already there
+            upserts = _object_upserts(dialect)
             with self.engine.begin() as conn:
                 if contents:
                     conn.execute(upserts[0], [{"sha256": sha, "data": data} for sha, data in contents.items()])

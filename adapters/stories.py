@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from types import ModuleType
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
@@ -27,8 +28,10 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from adapters.db import upsert_dialect
 from adapters.errors import TransientError
 from newsroom.model import STORED, Story
 
@@ -98,15 +101,9 @@ _INSERT_FOLDER = insert(folders_table)
 
 
 @cache
-def _insert_folder_unless_there(dialect: str) -> Any:
+def _insert_folder_unless_there(dialect: ModuleType) -> Any:
     """A folder row unless one exists (the first writer of a story fixes its date), built once per dialect."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(folders_table).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(folders_table).on_conflict_do_nothing()
+    return dialect.insert(folders_table).on_conflict_do_nothing()
 
 
 OutcomeKind = Literal["new", "update", "duplicate", "stale", "conflict"]
@@ -296,7 +293,7 @@ class StoryStore:
                 return RecordOutcome("conflict", sid, version, latest, stored_hash=stored, offered_hash=digest)
             if latest is None:
                 when = story_date(story) or datetime.now(UTC)
-                conn.execute(_insert_folder_unless_there(conn.dialect.name),
+                conn.execute(_insert_folder_unless_there(upsert_dialect(self.engine) or sqlite),
                              {"story_id": sid, "folder_ts": when.timestamp(), "first_version": version})
             conn.execute(_INSERT_STORY, {"story_id": sid, "version": version, "held": False, "released": False, **row})
             if latest is not None and version < latest:

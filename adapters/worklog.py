@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from types import ModuleType
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from adapters.db import upsert_dialect, upsert_module
+from adapters.db import upsert_dialect
 
 metadata = MetaData()
 work = Table(
@@ -44,11 +45,8 @@ _DONE = update(work).where(work.c.story_id == bindparam("b_story"), work.c.versi
 
 
 @cache
-def _enqueue_upsert(dialect_name: str) -> Any:
-    """Insert, or take over the entry unless a newer revision is queued there; None without ON CONFLICT."""
-    upsert = upsert_module(dialect_name)
-    if upsert is None:
-        return None
+def _enqueue_upsert(upsert: ModuleType) -> Any:
+    """Insert, or take over the entry unless a newer revision is queued there (built once per dialect)."""
     stmt = upsert.insert(work)
     return stmt.on_conflict_do_update(
         index_elements=[work.c.story_id],
@@ -84,10 +82,10 @@ class SqlWorkLog:
         now = _now()
         values = {"version": version, "state": "pending", "lease_until": now + timedelta(seconds=lease_seconds),
                   "updated_at": now}
-        stmt = _enqueue_upsert(self.engine.dialect.name) if upsert_dialect(self.engine) is not None else None
-        if stmt is not None:  # one statement
+        upsert = upsert_dialect(self.engine)
+        if upsert is not None:  # one statement
             with self.engine.begin() as conn:
-                conn.execute(stmt, {"story_id": story_id, **values})
+                conn.execute(_enqueue_upsert(upsert), {"story_id": story_id, **values})
             return
         with self.engine.begin() as conn:
             done = conn.execute(update(work).where(work.c.story_id == story_id, work.c.version <= version)

@@ -72,8 +72,7 @@ def _libre_limit() -> int:
 def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r = Result("B1", f"throughput: {o.b1_stories} stories EN→ID, engine {o.latency * 1000:.0f} ms × {o.engine_concurrency}")
     batch_size = o.b1_stories
-    passes: list[tuple[env.FlowRun, EngineStats]] = []
-    uses: dict[int, Counter[str]] = {}
+    passes: list[tuple[env.FlowRun, EngineStats, Counter[str]]] = []
     with EngineProcess(o.latency, o.engine_concurrency) as eng:
         for _ in range(max(1, o.b1_rounds)):  # each on a fresh installation: nothing is remembered between them
             sc = env.make_scenario("B1", base, store, engine="libre", engine_url=eng.url,
@@ -81,11 +80,10 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
             batch = stories.write_batch(sc.inbox, batch_size)
             eng.reset()
             with CpuUse(B1_KINDS) as use:  # every other process on the host, while the flow runs
-                run_of = env.run_flow(o.b1_workers)
-            passes.append((run_of, eng.reset()))
-            uses[id(run_of)] = use.seconds()
+                done = env.run_flow(o.b1_workers)
+            passes.append((done, eng.reset(), use.seconds()))
         # The median run (by wall time) is the one reported in full; every run's efficiency is listed.
-        run, seen = sorted(passes, key=lambda p: p[0].seconds)[len(passes) // 2]
+        run, seen, others = sorted(passes, key=lambda p: p[0].seconds)[len(passes) // 2]
         sample = batch[: max(1, min(o.baseline_sample, batch_size))]
         naive_s = naive_loop(sample, eng.url, store.client(), sc.bucket)
         naive_requests = eng.reset().requests
@@ -96,7 +94,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     ideal = math.ceil(min_requests / o.engine_concurrency) * o.latency
     speedup = naive_full / run.seconds
     efficiency = ideal / run.seconds
-    delivered = min(p.count("delivered") for p, _ in passes)
+    delivered = min(p.count("delivered") for p, _, _ in passes)
     r.add("stories delivered", f"{delivered}/{batch_size}" + (f" in each of {len(passes)} runs" if len(passes) > 1 else ""),
           f"{batch_size}", delivered == batch_size)
     r.add("wall time", f"{run.seconds:.2f} s ({o.b1_workers} task threads)")
@@ -112,7 +110,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r.add("naive baseline", f"{naive_full:.1f} s" + (f" (measured {naive_s:.1f} s on {len(sample)} stories, scaled)"
                                                       if len(sample) < batch_size else ""))
     r.add("speed-up vs naive", f"{speedup:.1f}×", "≥ 8×", speedup >= 8)
-    each = ", ".join(f"{ideal / p.seconds:.2f}" for p, _ in passes)
+    each = ", ".join(f"{ideal / p.seconds:.2f}" for p, _, _ in passes)
     r.add("efficiency vs ideal", f"{efficiency:.2f} (ideal {ideal:.2f} s" + (f"; median of runs {each}" if len(passes) > 1
                                                                              else "") + ")",
           "≥ 0.9", efficiency >= 0.9)
@@ -121,7 +119,6 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r.add("efficiency this host allows", f"≤ {allowed:.2f} (the ideal ÷ the larger of the ideal and the flow's "
                                          f"{run.cpu_seconds:.2f} s of CPU on one core)")
     # And the host's cores: the flow, the Prefect API, the engine and SeaweedFS all share them.
-    others = uses.get(id(run), Counter())
     host = run.cpu_seconds + sum(others.values())
     cores = os.cpu_count() or 1
     cores_allow = ideal / max(ideal, run.cpu_seconds, host / cores) if ideal > 0 and others else allowed
@@ -132,7 +129,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
                                                    f"the flow's CPU and {host:.2f} core-s spread over {cores} cores)")
     r.notes.append(f"naive loop made {naive_requests} requests for {len(sample)} stories (one per headline/paragraph)")
     r.facts.update(seconds=run.seconds, requests=seen.requests, min_requests=min_requests, speedup=speedup,
-                   efficiency=efficiency, delivered=delivered, runs=[p.seconds for p, _ in passes], allowed=allowed,
+                   efficiency=efficiency, delivered=delivered, runs=[p.seconds for p, _, _ in passes], allowed=allowed,
                    cpu=run.cpu_seconds, host_cpu=host, cores_allow=cores_allow, others=dict(others))
     return r
 

@@ -2,8 +2,8 @@
 
 A story alone fills its last request only partly (4,700 characters is four 1,500-character requests,
 the last a fifth full). Here every caller queues its pieces per (source, target, glossary) and waits;
-one sender thread per engine seat takes the oldest queued pieces, tops the request up with later ones
-that still fit, sends it and hands each answer back to its owner, then goes straight on to the next.
+one sender thread per engine seat takes the oldest queued piece, adds the later ones that fill the
+request best, sends it and hands each answer back to its owner, then goes straight on to the next.
 Senders own their seats, so a seat never waits for a woken caller to be scheduled (under a busy GIL
 that hand-over cost 15% of the engine's time). Nothing waits for a batch to fill: a free seat sends
 what is there. One owner's bad text never fails the others (a shared request that fails, refused
@@ -26,6 +26,7 @@ from adapters.translate.limits import CallStats
 from adapters.translate.segment import JOIN, holds_blank_line
 
 WINDOW = 256  # queued units looked at to top up a request: later pieces wait at most this far behind
+CANDIDATES = 48  # units that fit weighed against each other for one request (the choice costs microseconds)
 
 
 @dataclass(eq=False)
@@ -133,24 +134,25 @@ class RequestPool:
 
     # -- under the lock ----------------------------------------------------------------------
     def _take(self, key: Hashable) -> list[_Unit]:
-        """The oldest queued unit, then later ones (first fit within WINDOW) while the request has room."""
+        """The oldest queued unit, then the later ones (within WINDOW) that together fill the request best."""
         queue = self._queues[key]
         head = queue.popleft()
-        batch, size = [head], len(head.text)
+        batch = [head]
         if not head.alone:
             join = len(JOIN) if self._joinable else 0
-            kept: list[_Unit] = []
-            looked = 0
-            while queue and looked < WINDOW and len(batch) < self._max_items and size < self._limit:
+            room = self._limit - len(head.text)
+            looked: list[_Unit] = []
+            fits: list[int] = []  # positions in `looked` of the units that could travel with `head`
+            while queue and len(looked) < WINDOW and len(fits) < CANDIDATES:
                 u = queue.popleft()
-                looked += 1
                 mate = u.ticket is head.ticket if head.solo else not u.solo  # solo pieces stay with their story
-                if mate and not u.alone and u.ticket.error is None and size + join + len(u.text) <= self._limit:
-                    batch.append(u)
-                    size += join + len(u.text)
-                else:
-                    kept.append(u)
-            queue.extendleft(reversed(kept))
+                if mate and not u.alone and u.ticket.error is None and join + len(u.text) <= room:
+                    fits.append(len(looked))
+                looked.append(u)
+            picked = {fits[i] for i in best_fill([join + len(looked[i].text) for i in fits], room,
+                                                 self._max_items - 1)}
+            batch += [u for i, u in enumerate(looked) if i in picked]
+            queue.extendleft(reversed([u for i, u in enumerate(looked) if i not in picked]))
         if not queue:
             del self._queues[key]
         for u in batch:
@@ -216,6 +218,39 @@ class RequestPool:
                 owner.fail(exc)
                 self._drop(owner)
             self._cond.notify_all()
+
+
+def best_fill(sizes: list[int], room: int, most: int) -> list[int]:
+    """Indices (ascending) of the sizes that add up closest to `room` without passing it, at most `most` of them.
+
+    Paragraphs of 330-420 characters fit three to a 1,500-character request taken in order, four when
+    chosen: first fit sent B1's 100 stories in 343-357 requests, a packing of the whole batch needs 328.
+    A subset sum over bit sets finds the fullest choice; walking back from the last size keeps the
+    older pieces when two choices tie.
+    """
+    if room <= 0 or not sizes or most <= 0:
+        return []
+    cap = (1 << (room + 1)) - 1
+    reach = [1]  # reach[i]: bit s set when some of the first i sizes add up to s
+    for size in sizes:
+        r = reach[-1]
+        reach.append((r | (r << size)) & cap)
+    total = reach[-1].bit_length() - 1
+    picked = []
+    for i in range(len(sizes) - 1, -1, -1):
+        if not (reach[i] >> total) & 1:  # this sum needs size i
+            picked.append(i)
+            total -= sizes[i]
+    picked.reverse()
+    if len(picked) <= most:
+        return picked
+    first_fit: list[int] = []
+    used = 0  # the item cap binds (array engines): fill in order instead
+    for i, size in enumerate(sizes):
+        if len(first_fit) < most and used + size <= room:
+            first_fit.append(i)
+            used += size
+    return first_fit
 
 
 def _ours(exc: Exception) -> KawatError:

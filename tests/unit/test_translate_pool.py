@@ -203,3 +203,52 @@ def test_idle_senders_end_and_new_work_brings_them_back(monkeypatch: pytest.Monk
         time.sleep(0.01)
     assert not seats()  # no thread lingers once the work is done
     assert svc.translate(_story(2), "en", "id", chain=["idle"]).texts == [t.upper() for t in _story(2)]
+
+
+def _texts_of(lengths: list[int], tag: str) -> list[str]:
+    """Distinct paragraphs of exactly these lengths."""
+    return [(f"{tag}{i} " + "y" * n)[:n] for i, n in enumerate(lengths)]
+
+
+def test_a_request_takes_the_pieces_that_fill_it_best_not_just_the_next_ones() -> None:
+    eng = Upper()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    # In order, 40+40+30 fill the first request, and 38+38 and 44 then need two more. Chosen, 40+38+38
+    # and 40+30+44 fill two requests of at most 120 characters (joins included).
+    story = _texts_of([40, 40, 30, 38, 38, 44], "p")
+    assert len(pack(pieces_for(story, eng.max_chars), eng.max_chars, eng.max_items)) == 3
+    results = _hold_first_request(eng, svc, [story])
+    assert not isinstance(results[0], Exception), results[0]
+    assert results[0].texts == [t.upper() for t in story]  # type: ignore[union-attr]
+    assert len(eng.requests) == 2
+    assert all(len(r) <= eng.max_chars for r in eng.requests)
+    assert sorted(p for r in eng.requests for p in r.split(JOIN)) == sorted(story)
+
+
+def test_best_fill_matches_an_exhaustive_search() -> None:
+    import itertools
+    import random
+
+    from adapters.translate.pooling import best_fill
+
+    rng = random.Random(19)
+    for _ in range(300):
+        sizes = [rng.randint(1, 60) for _ in range(rng.randint(0, 9))]
+        room = rng.randint(0, 150)
+        picked = best_fill(sizes, room, len(sizes))
+        assert picked == sorted(set(picked))
+        assert sum(sizes[i] for i in picked) <= room
+        best = max((sum(c) for k in range(len(sizes) + 1) for c in itertools.combinations(sizes, k)
+                    if sum(c) <= room), default=0)
+        assert sum(sizes[i] for i in picked) == best, (sizes, room, picked)
+
+
+def test_best_fill_keeps_the_older_pieces_on_a_tie_and_respects_the_item_cap() -> None:
+    from adapters.translate.pooling import best_fill
+
+    assert best_fill([40, 40, 40], 80, 10) == [0, 1]
+    assert best_fill([42, 32, 40, 40, 46], 80, 10) == [2, 3]
+    capped = best_fill([10, 10, 10, 10, 10], 100, 2)
+    assert len(capped) == 2
+    assert best_fill([10, 20], 0, 5) == []
+    assert best_fill([10, 20], 50, 0) == []

@@ -143,14 +143,14 @@ class RequestPool:
             room = self._limit - len(head.text)
             looked: list[_Unit] = []
             fits: list[int] = []  # positions in `looked` of the units that could travel with `head`
-            while queue and len(looked) < WINDOW and len(fits) < CANDIDATES:
+            most = min(CANDIDATES, self._max_items - 1)  # so no choice among them passes the item cap
+            while queue and len(looked) < WINDOW and len(fits) < most:
                 u = queue.popleft()
                 mate = u.ticket is head.ticket if head.solo else not u.solo  # solo pieces stay with their story
                 if mate and not u.alone and u.ticket.error is None and join + len(u.text) <= room:
                     fits.append(len(looked))
                 looked.append(u)
-            picked = {fits[i] for i in best_fill([join + len(looked[i].text) for i in fits], room,
-                                                 self._max_items - 1)}
+            picked = {fits[i] for i in best_fill([join + len(looked[i].text) for i in fits], room)}
             batch += [u for i, u in enumerate(looked) if i in picked]
             queue.extendleft(reversed([u for i, u in enumerate(looked) if i not in picked]))
         if not queue:
@@ -220,15 +220,15 @@ class RequestPool:
             self._cond.notify_all()
 
 
-def best_fill(sizes: list[int], room: int, most: int) -> list[int]:
-    """Indices (ascending) of the sizes that add up closest to `room` without passing it, at most `most` of them.
+def best_fill(sizes: list[int], room: int) -> list[int]:
+    """Indices (ascending) of the sizes that add up closest to `room` without passing it.
 
     Paragraphs of 330-420 characters fit three to a 1,500-character request taken in order, four when
     chosen: first fit sent B1's 100 stories in 343-357 requests, a packing of the whole batch needs 328.
     A subset sum over bit sets finds the fullest choice; walking back from the last size keeps the
     older pieces when two choices tie.
     """
-    if room <= 0 or not sizes or most <= 0:
+    if room <= 0 or not sizes:
         return []
     cap = (1 << (room + 1)) - 1
     reach = [1]  # reach[i]: bit s set when some of the first i sizes add up to s
@@ -242,15 +242,7 @@ def best_fill(sizes: list[int], room: int, most: int) -> list[int]:
             picked.append(i)
             total -= sizes[i]
     picked.reverse()
-    if len(picked) <= most:
-        return picked
-    first_fit: list[int] = []
-    used = 0  # the item cap binds (array engines): fill in order instead
-    for i, size in enumerate(sizes):
-        if len(first_fit) < most and used + size <= room:
-            first_fit.append(i)
-            used += size
-    return first_fit
+    return picked
 
 
 def _ours(exc: Exception) -> KawatError:

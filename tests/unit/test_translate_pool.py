@@ -235,7 +235,7 @@ def test_best_fill_matches_an_exhaustive_search() -> None:
     for _ in range(300):
         sizes = [rng.randint(1, 60) for _ in range(rng.randint(0, 9))]
         room = rng.randint(0, 150)
-        picked = best_fill(sizes, room, len(sizes))
+        picked = best_fill(sizes, room)
         assert picked == sorted(set(picked))
         assert sum(sizes[i] for i in picked) <= room
         best = max((sum(c) for k in range(len(sizes) + 1) for c in itertools.combinations(sizes, k)
@@ -243,12 +243,25 @@ def test_best_fill_matches_an_exhaustive_search() -> None:
         assert sum(sizes[i] for i in picked) == best, (sizes, room, picked)
 
 
-def test_best_fill_keeps_the_older_pieces_on_a_tie_and_respects_the_item_cap() -> None:
+def test_best_fill_keeps_the_older_pieces_on_a_tie() -> None:
     from adapters.translate.pooling import best_fill
 
-    assert best_fill([40, 40, 40], 80, 10) == [0, 1]
-    assert best_fill([42, 32, 40, 40, 46], 80, 10) == [2, 3]
-    capped = best_fill([10, 10, 10, 10, 10], 100, 2)
-    assert len(capped) == 2
-    assert best_fill([10, 20], 0, 5) == []
-    assert best_fill([10, 20], 50, 0) == []
+    assert best_fill([40, 40, 40], 80) == [0, 1]
+    assert best_fill([42, 32, 40, 40, 46], 80) == [2, 3]
+    assert best_fill([10, 20], 0) == []
+    assert best_fill([], 50) == []
+
+
+def test_a_shared_request_never_carries_more_items_than_the_engine_takes() -> None:
+    class Pairs(Upper):
+        max_items: ClassVar[int] = 2
+
+    eng = Pairs()
+    svc = TranslationService({"u": eng}, None, _limits(1))
+    stories = [_texts_of([20, 20, 20, 20, 20], f"s{i}") for i in range(3)]  # room for five a request
+    results = _hold_first_request(eng, svc, stories)
+    for story, res in zip(stories, results, strict=True):
+        assert not isinstance(res, Exception), res
+        assert res.texts == [t.upper() for t in story]  # type: ignore[union-attr]
+    assert max(len(r.split(JOIN)) for r in eng.requests) == 2
+    assert len(eng.requests) == 8  # 15 paragraphs, two at a time

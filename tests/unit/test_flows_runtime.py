@@ -40,6 +40,25 @@ def test_in_process_run_turns_the_heartbeat_off_and_back() -> None:
     assert get_current_settings().flows.heartbeat_frequency == before
 
 
+def test_in_process_run_keeps_every_other_setting_of_the_current_context() -> None:
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://prefect.example:4200/api"}):
+        outer = get_current_settings()
+        with in_process_run():
+            inner = get_current_settings()
+            assert inner.api.url == "http://prefect.example:4200/api"
+            got = inner.model_dump()
+        want = outer.model_dump()
+        want["flows"]["heartbeat_frequency"] = None
+        assert got == want
+        # What a child process is handed (Prefect exports set settings as env vars) differs only there.
+        env_in = inner.to_environment_variables(exclude_unset=True)
+        env_out = outer.to_environment_variables(exclude_unset=True)
+        assert {k: v for k, v in env_in.items() if "HEARTBEAT" not in k} == {
+            k: v for k, v in env_out.items() if "HEARTBEAT" not in k}
+
+
 def test_the_startup_heap_is_frozen_once_and_later_objects_stay_collectable(monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
     import threading

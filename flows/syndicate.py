@@ -35,15 +35,22 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     # Partners with embargo_policy "deliver" get embargoed copy early (flagged); others wait for release.
     early = any(p.embargo_policy == "deliver" for p in c.settings.partners)
     wanted = sorted({"new", "update", "recovered", "held"} if early else {"new", "update", "recovered"})
-    # Work due without a new file: released embargoes, term-base changes, a crashed run's leftovers.
-    due = housekeeping.submit().result()
+    threads = _threads()
+    # Work due without a new file (released embargoes, term-base changes, a crashed run's leftovers) is
+    # looked up while the sources are polled. Each source first hands over its oldest `threads` files,
+    # which start at once; the rest of a backlog is claimed while they run (claiming 100 files took
+    # 60-150 ms in which no engine request could leave).
+    due_fut = housekeeping.submit()
+    take = threads if limit is None else min(threads, limit)
+    firsts = [(n, fut.result()) for n, fut in [(n, claim_files.submit(n, take)) for n in names]]
+    first = [(n, item) for n, got in firsts for item in got.files]
+    rests = [(n, claim_files.submit(n, None if limit is None else limit - got.polled)) for n, got in firsts
+             if got.polled >= take and (limit is None or limit > got.polled)]
+    due = due_fut.result()
     pending = dict.fromkeys([sid for sid, _v in due["released"]] + [*due["glossary"], *due["unfinished"]])
-    claims = [(n, claim_files.submit(n, limit)) for n in names]
-    claimed = [(n, item) for n, fut in claims for item in fut.result()]
-    if not claimed and not pending:
-        # An idle poll: no report (the latest report stays the last one with news in it).
-        logger.info("nothing new in %s", ", ".join(names) or "no source")
-        return outcome.finish({"run_id": run_id, "files": 0, "rows": []}, [])
+    claimed = list(first)
+    if not claimed and not pending and not rests:
+        return _idle(names, run_id)
     localized: list[dict[str, Any]] = []
     delivered: list[dict[str, Any]] = []
     quarantined: list[dict[str, Any]] = []
@@ -52,7 +59,11 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
         # One task per file (a large backlog: a few files per task, see batches): ingest, then localize and
         # deliver what it changed, so engines start at once. Tasks label themselves (story:, engine:, partner:).
         files: list[tuple[str, list[WireFile], PrefectFuture[Any]]] = []
-        for n, group in batches(claimed, _threads()):
+        for n, item in first:
+            files.append((n, [item], handle_file.submit(n, item, wanted, engine, run_id)))
+        rest = [(n, item) for n, fut in rests for item in fut.result().files]
+        claimed += rest
+        for n, group in batches(rest, threads):
             if len(group) == 1:
                 files.append((n, group, handle_file.submit(n, group[0], wanted, engine, run_id)))
             else:
@@ -93,6 +104,8 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
                                       "qa": outcome.short(exc, 300)}], "delivered": []}
             localized.extend(out["localized"])
             delivered.extend(out["delivered"])
+    if not claimed and not pending:  # the rest of the backlog was re-sends too
+        return _idle(names, run_id)
     logger.info("%d files, %d stories processed", len(claimed), len({r["story_id"] for r in localized}))
     rows = report.merge_rows(localized, delivered)
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
@@ -103,6 +116,12 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     report.publish(rows, key="syndicate-report",
                    description=f"{len(claimed)} files from {', '.join(names)} (Kawat run {run_id})")
     return outcome.finish({"run_id": run_id, "files": len(claimed), "rows": rows}, rows)
+
+
+def _idle(names: list[str], run_id: str) -> Any:
+    """An idle poll: no report (the latest report stays the last one with news in it)."""
+    get_run_logger().info("nothing new in %s", ", ".join(names) or "no source")
+    return outcome.finish({"run_id": run_id, "files": 0, "rows": []}, [])
 
 
 def _not_ingested(name: str, exc: Exception) -> dict[str, Any]:

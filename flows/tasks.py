@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -27,21 +29,30 @@ def _name(prefix: str, which: str, default: str) -> str:
 # only with that: see _label.
 @task(name="claim-files", task_run_name="claim-{source_name}", retries=2, retry_delay_seconds=5,
       cache_policy=NO_CACHE)
-def claim_files(source_name: str, limit: int | None = None) -> list[WireFile]:
-    """Claim every new file of one source; each then gets its own task, so the first story starts at once.
+def claim_files(source_name: str, limit: int | None = None) -> Claimed:
+    """Claim up to `limit` new files of one source; each then gets its own task, so the first story starts at once.
 
     Byte-identical re-sends are acknowledged here: an unchanged batch costs no task per file.
     """
     c = get_container()
     source = c.source(source_name)
+    polled = source.poll(limit)
     fresh = []
-    for item in source.poll(limit):
+    for item in polled:
         settled = ingest.settle_resend(c, source, item)
         if settled is None:
             fresh.append(item)
         else:
             progress.report("ingested", settled.file)
-    return fresh
+    return Claimed(fresh, len(polled))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What one poll claimed: the files to ingest, and how many it took (re-sends included) against its limit."""
+
+    files: list[WireFile]
+    polled: int
 
 
 @task(name="wire-file", task_run_name="file-{item.name}", retries=1, retry_delay_seconds=10,

@@ -264,8 +264,9 @@ def test_a_story_that_raises_inside_its_file_task_is_retried_in_its_own_task(wor
 
 
 def test_a_backlog_goes_a_few_files_per_task_and_a_file_that_raises_gets_its_own(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The sample inbox (seven wire files) on one thread is a backlog: one task run for the files, labelled
-    with their stories; one raising file is taken out of it and retried alone; the outcome is the same."""
+    """The sample inbox (seven wire files) on one thread is a backlog: the oldest file starts alone while the
+    rest are claimed, then one task run for those, labelled with their stories; one raising file is taken
+    out of it and retried alone; the outcome is the same."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -276,18 +277,19 @@ def test_a_backlog_goes_a_few_files_per_task_and_a_file_that_raises_gets_its_own
     kawat_env.fast_task_retries(monkeypatch)
     monkeypatch.setattr(fs, "handle_files", fs.handle_files.with_options(retry_delay_seconds=0))
     monkeypatch.setenv("KAWAT_WORKERS", "1")  # more than SINGLE_UP_TO files per thread
-    real, raised = services.ingest.ingest_file, []
+    real, raised, seen = services.ingest.ingest_file, [], []
 
     def flaky(c_, source, item):  # type: ignore[no-untyped-def]
-        if not raised and item.name.endswith(".xml") and item.name != "broken.xml":
-            raised.append(item.name)
+        seen.append(item.name)
+        if not raised and len(seen) > 1 and item.name.endswith(".xml") and item.name != "broken.xml":
+            raised.append(item.name)  # a file of the batch (the first file ingested ran alone)
             raise RuntimeError("database is locked")
         return real(c_, source, item)
 
     monkeypatch.setattr(services.ingest, "ingest_file", flaky)
     state = fs.syndicate(return_state=True)
     rows = state.result()["rows"]
-    assert raised, "no file reached ingest"
+    assert raised, "no file of the batch reached ingest"
     stories = set(c.stories.list_ids())
     delivered = {r["story_id"] for r in rows if r["state"] == "delivered"}
     assert stories and delivered == stories, (stories - delivered, rows)
@@ -310,6 +312,73 @@ def test_a_backlog_goes_a_few_files_per_task_and_a_file_that_raises_gets_its_own
         runs, batch, alone = read()
     assert len(batch) == 1, [r.name for r in runs]
     assert all(r.name.startswith("stories-") for r in batch), [r.name for r in batch]
-    assert len(alone) == 1 and alone[0].state_name == "Completed", [(r.name, r.state_name) for r in runs]
+    # Alone: the oldest file (its task started before the rest were claimed) and the batch's raising file.
+    assert len(alone) == 2 and all(r.state_name == "Completed" for r in alone), [(r.name, r.state_name) for r in runs]
+    assert min(r.start_time for r in alone) < batch[0].start_time
     tagged = {t.removeprefix("story:") for r in [*batch, *alone] for t in r.tags if t.startswith("story:")}
     assert tagged == stories
+
+
+def _age_in_name_order(inbox: Path, start: float = 1_700_000_000.0) -> list[Path]:
+    """Give the inbox's files distinct arrival times in name order, so 'oldest first' is a known order."""
+    import os
+
+    files = sorted(p for p in inbox.iterdir() if p.is_file())
+    for i, p in enumerate(files):
+        os.utime(p, (start + i, start + i))
+    return [p for p in files if not p.name.endswith(".jpg")]  # pictures travel with their story
+
+
+def test_a_backlog_is_claimed_oldest_first_in_two_polls_that_keep_to_the_limit(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first poll takes as many files as there are task threads; the second, the rest up to `limit`."""
+    import flows.syndicate as fs
+    from adapters.sources.folder import FolderSource
+
+    _c, _, inbox = world
+    monkeypatch.setenv("KAWAT_WORKERS", "2")
+    wires = _age_in_name_order(inbox)
+    assert len(wires) == 7
+    polls: list[int | None] = []
+    real_poll = FolderSource.poll
+
+    def spy(self, limit=None):  # type: ignore[no-untyped-def]
+        polls.append(limit)
+        return real_poll(self, limit)
+
+    monkeypatch.setattr(FolderSource, "poll", spy)
+    assert fs.syndicate(limit=3)["files"] == 3
+    assert polls == [2, 1]
+    left = sorted(p.name for p in inbox.iterdir() if p.is_file() and not p.name.endswith(".jpg"))
+    assert left == sorted(p.name for p in wires[3:])  # the three oldest went, the four newest wait
+    polls.clear()
+    assert fs.syndicate()["files"] == 4
+    assert polls == [2, None]
+    assert not [p for p in inbox.iterdir() if p.is_file() and not p.name.endswith(".jpg")]
+    assert not list((inbox / ".claimed").iterdir())  # nothing left claimed for a stale-claim retake
+
+
+def test_a_first_poll_of_resends_still_runs_the_new_files_behind_them(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Re-sends are settled at claim time: a first poll of only re-sends must not end the run as idle."""
+    import json
+    import shutil
+
+    import flows.syndicate as fs
+
+    c, _, inbox = world
+    assert fs.syndicate()["files"] == 7
+    sample = kawat_env.SAMPLES
+    for name in ("afp-en-security-council-drought.xml", "afp-en-shipping-green-fleet.xml"):
+        shutil.copy2(sample / name, inbox / f"again-{name}")  # byte-identical re-sends
+    fresh = json.loads((sample / "ninjs-en-rail-strike.json").read_text())
+    fresh["uri"] = "urn:newsml:afp.com:20231123:doc-kwtnew01:1"
+    fresh["version"] = "1"
+    fresh["headlines"][0]["value"] = "Rail strike ends after talks"
+    (inbox / "zz-new-story.json").write_text(json.dumps(fresh))
+    _age_in_name_order(inbox)  # the two re-sends are the oldest: they fill a two-thread first poll
+    monkeypatch.setenv("KAWAT_WORKERS", "2")
+    result = fs.syndicate()
+    assert result["files"] == 1
+    ids = {r["story_id"] for r in result["rows"] if r["state"] == "delivered"}
+    assert len(ids) == 1 and ids <= set(c.stories.list_ids())
+    assert not [p for p in inbox.iterdir() if p.is_file()]
+    assert not list((inbox / ".claimed").iterdir())

@@ -54,6 +54,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     localized: list[dict[str, Any]] = []
     delivered: list[dict[str, Any]] = []
     quarantined: list[dict[str, Any]] = []
+    unclaimed: list[dict[str, Any]] = []  # a source whose second poll failed (report rows)
     refused: list[tuple[str, str, str]] = []
     with engine_slot(chain[0]):
         # One task per file (a large backlog: a few files per task, see batches): ingest, then localize and
@@ -61,7 +62,14 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
         files: list[tuple[str, list[WireFile], PrefectFuture[Any]]] = []
         for n, item in first:
             files.append((n, [item], handle_file.submit(n, item, wanted, engine, run_id)))
-        rest = [(n, item) for n, fut in rests for item in fut.result().files]
+        rest: list[tuple[str, WireFile]] = []
+        for n, claim in rests:
+            try:
+                rest += [(n, item) for item in claim.result().files]
+            except Exception as exc:  # the first files go on; the next poll takes what this one left
+                logger.error("claiming the rest of %s failed: %s", n, outcome.short(exc))
+                unclaimed.append({"story_id": "-", "partner": "-", "state": "failed",
+                                  "detail": f"{n}: claiming the rest of the backlog failed: {outcome.short(exc)}"})
         claimed += rest
         for n, group in batches(rest, threads):
             if len(group) == 1:
@@ -104,10 +112,10 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
                                       "qa": outcome.short(exc, 300)}], "delivered": []}
             localized.extend(out["localized"])
             delivered.extend(out["delivered"])
-    if not claimed and not pending:  # the rest of the backlog was re-sends too
+    if not claimed and not pending and not unclaimed:  # the rest of the backlog was re-sends too
         return _idle(names, run_id)
     logger.info("%d files, %d stories processed", len(claimed), len({r["story_id"] for r in localized}))
-    rows = report.merge_rows(localized, delivered)
+    rows = report.merge_rows(localized, delivered) + unclaimed
     rows += [{"story_id": "-", "partner": "-", "state": "quarantined", "detail": f"{r['file']}: {r['error']}"}
              for r in quarantined]
     rows += [{"story_id": "-", "partner": "-", "state": "picture-refused", "detail": f"{f}: {pic}: {why}"}

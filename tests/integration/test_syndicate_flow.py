@@ -382,3 +382,39 @@ def test_a_first_poll_of_resends_still_runs_the_new_files_behind_them(world, mon
     assert len(ids) == 1 and ids <= set(c.stories.list_ids())
     assert not [p for p in inbox.iterdir() if p.is_file()]
     assert not list((inbox / ".claimed").iterdir())
+
+
+def test_a_second_poll_that_fails_keeps_the_first_files_and_leaves_the_rest_for_the_next_run(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import flows.syndicate as fs
+    from adapters.errors import TransientError
+    from adapters.sources.folder import FolderSource
+    from flows.outcome import result_of
+
+    c, _, inbox = world
+    monkeypatch.setenv("KAWAT_WORKERS", "2")
+    monkeypatch.setattr(fs, "claim_files", fs.claim_files.with_options(retries=0))
+    wires = _age_in_name_order(inbox)
+    real_poll, polls = FolderSource.poll, []
+
+    def second_fails(self, limit=None):  # type: ignore[no-untyped-def]
+        polls.append(limit)
+        if len(polls) == 2:
+            raise TransientError(f"drop folder {self.root}: Input/output error")
+        return real_poll(self, limit)
+
+    monkeypatch.setattr(FolderSource, "poll", second_fails)
+    state = fs.syndicate(return_state=True)
+    assert state.is_failed()
+    result = result_of(state)
+    assert result["files"] == 2
+    failed = [r for r in result["rows"] if r["state"] == "failed"]
+    assert len(failed) == 1 and "claiming the rest of the backlog failed" in failed[0]["detail"]
+    assert "Input/output error" in failed[0]["detail"]
+    first_ids = {r["story_id"] for r in result["rows"] if r["state"] == "delivered"}
+    assert first_ids and first_ids <= set(c.stories.list_ids())
+    left = sorted(p.name for p in inbox.iterdir() if p.is_file() and not p.name.endswith(".jpg"))
+    assert left == sorted(p.name for p in wires[2:])  # untouched, in the inbox: the next poll takes them
+    monkeypatch.setattr(FolderSource, "poll", real_poll)
+    again = fs.syndicate()
+    assert again["files"] == 5
+    assert not [p for p in inbox.iterdir() if p.is_file() and not p.name.endswith(".jpg")]

@@ -42,10 +42,12 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
     # 60-150 ms in which no engine request could leave).
     due_fut = housekeeping.submit()
     take = threads if limit is None else min(threads, limit)
-    firsts = [(n, fut.result()) for n, fut in [(n, claim_files.submit(n, take)) for n in names]]
+    polls = [(n, claim_files.submit(n, take)) for n in names]
+    firsts = [(n, poll.result()) for n, poll in polls]
     first = [(n, item) for n, got in firsts for item in got.files]
+    # A first poll that took all it was allowed may have left more behind.
     rests = [(n, claim_files.submit(n, None if limit is None else limit - got.polled)) for n, got in firsts
-             if got.polled >= take and (limit is None or limit > got.polled)]
+             if got.polled == take and (limit is None or limit > take)]
     due = due_fut.result()
     pending = dict.fromkeys([sid for sid, _v in due["released"]] + [*due["glossary"], *due["unfinished"]])
     claimed = list(first)
@@ -60,8 +62,14 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
         # One task per file (a large backlog: a few files per task, see batches): ingest, then localize and
         # deliver what it changed, so engines start at once. Tasks label themselves (story:, engine:, partner:).
         files: list[tuple[str, list[WireFile], PrefectFuture[Any]]] = []
-        for n, item in first:
-            files.append((n, [item], handle_file.submit(n, item, wanted, engine, run_id)))
+
+        def start(items: list[tuple[str, WireFile]]) -> None:
+            for n, group in batches(items, threads):
+                task = handle_file.submit(n, group[0], wanted, engine, run_id) if len(group) == 1 else \
+                    handle_files.submit(n, group, wanted, engine, run_id)
+                files.append((n, group, task))
+
+        start(first)  # at most `threads` files per source: one task each, running while the rest is claimed
         rest: list[tuple[str, WireFile]] = []
         for n, claim in rests:
             try:
@@ -71,11 +79,7 @@ def _run(source: str | None, engine: str | None, limit: int | None) -> Any:
                 unclaimed.append({"story_id": "-", "partner": "-", "state": "failed",
                                   "detail": f"{n}: claiming the rest of the backlog failed: {outcome.short(exc)}"})
         claimed += rest
-        for n, group in batches(rest, threads):
-            if len(group) == 1:
-                files.append((n, group, handle_file.submit(n, group[0], wanted, engine, run_id)))
-            else:
-                files.append((n, group, handle_files.submit(n, group, wanted, engine, run_id)))
+        start(rest)
         stories = {sid: process_story.submit(sid, engine, run_id) for sid in pending}
         outs: list[dict[str, Any]] = []
         for n, group, file_fut in files:

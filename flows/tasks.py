@@ -23,6 +23,14 @@ def _name(prefix: str, which: str, default: str) -> str:
     return f"{prefix}-{params.get('story_id')}-{params.get(which) or default}"
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What one poll claimed: the files to ingest, and how many it took (re-sends included) against its limit."""
+
+    files: list[WireFile]
+    polled: int
+
+
 # No `tags=` on any task: Prefect checks a tagged task run's tag concurrency limits with one API call
 # before it starts, one run at a time per tag set (a 100-file batch waited 0.5 s for its first engine
 # request). Each task labels itself once it knows what it touched (story:, partner:, engine:), and
@@ -45,14 +53,6 @@ def claim_files(source_name: str, limit: int | None = None) -> Claimed:
         else:
             progress.report("ingested", settled.file)
     return Claimed(fresh, len(polled))
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """What one poll claimed: the files to ingest, and how many it took (re-sends included) against its limit."""
-
-    files: list[WireFile]
-    polled: int
 
 
 @task(name="wire-file", task_run_name="file-{item.name}", retries=1, retry_delay_seconds=10,

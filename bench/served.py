@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,8 @@ class PoolRun:
     twice: int
     failed_runs: int
     cpu: Counter[str]  # CPU seconds per kind of process while the batch ran (empty where /proc is missing)
+    runs_by_worker: dict[str, int] = field(default_factory=dict)
+    tail: float = 0.0  # seconds from the first worker's last run ending to the batch's end: one worker idle
 
 
 def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_workers: int, per_run: int) -> PoolRun:
@@ -264,6 +266,8 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
                 done = [api.wait_flow_run(x["id"], timeout=900, watch=[*workers]) for x in runs]
                 seconds = time.perf_counter() - start
             by_worker: Counter[str] = Counter()
+            runs_by_worker: Counter[str] = Counter()
+            last_end: dict[str, datetime] = {}
             delivered_ids: Counter[str] = Counter()
             for run in done:
                 arts = api.artifacts(run["id"], key="syndicate-report")
@@ -273,12 +277,26 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
                 delivered_ids.update(mine)
                 worker = _worker_of(run, workers)
                 by_worker[worker] += len(mine)
+                runs_by_worker[worker] += 1
+                if run.get("end_time"):
+                    end = datetime.fromisoformat(run["end_time"])
+                    last_end[worker] = max(end, last_end.get(worker, end))
             api.close()
+        tail = idle_tail(last_end, n_workers)
         return PoolRun(seconds, len(delivered_ids), dict(by_worker),
                        sum(1 for c in delivered_ids.values() if c > 1),
-                       sum(1 for run in done if run["state_type"] != "COMPLETED"), use.seconds())
+                       sum(1 for run in done if run["state_type"] != "COMPLETED"), use.seconds(),
+                       dict(runs_by_worker), tail)
     finally:
         _drop(dbs)
+
+
+def idle_tail(last_end: dict[str, datetime], n_workers: int) -> float:
+    """How long the batch ran on after the first worker's last run ended (0 with one worker, or one that ran nothing)."""
+    if n_workers < 2 or len(last_end) < n_workers:
+        return 0.0
+    ends = sorted(last_end.values())
+    return (ends[-1] - ends[0]).total_seconds()
 
 
 def _worker_of(run: dict[str, Any], workers: list[Proc]) -> str:
@@ -323,6 +341,10 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
     for p in passes[2]:
         shares.update(p.by_worker)
     r.add("each worker's share (2 workers, all passes)", ", ".join(f"{k}: {v}" for k, v in sorted(shares.items())))
+    # A pass of ten runs split 6-4 ends with one worker alone: the tail is that stretch, pass by pass.
+    r.add("2-worker passes: runs per worker, then one worker idle at the end",
+          "; ".join(f"{p.seconds:.1f} s: " + "/".join(str(v) for _, v in sorted(p.runs_by_worker.items()))
+                    + f" runs, {p.tail:.1f} s" for p in passes[2]))
     ceiling = None
     for workers, done in passes.items():
         use: Counter[str] = Counter()
@@ -342,4 +364,4 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
     return r
 
 
-__all__ = ["b6_soak", "b7_scale_out", "host_drift", "rss_kb", "tenths"]
+__all__ = ["b6_soak", "b7_scale_out", "host_drift", "idle_tail", "rss_kb", "tenths"]

@@ -226,8 +226,8 @@ class PoolRun:
     twice: int
     failed_runs: int
     cpu: Counter[str]  # CPU seconds per kind of process while the batch ran (empty where /proc is missing)
-    runs_by_worker: dict[str, int] = field(default_factory=dict)
-    tail: float = 0.0  # seconds from the first worker's last run ending to the batch's end: one worker idle
+    runs_by_worker: dict[str, int] = field(default_factory=dict)  # every worker, 0 for one that ran nothing
+    tail: float | None = 0.0  # seconds between the workers' last runs ending; None: a worker ran nothing
 
 
 def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_workers: int, per_run: int) -> PoolRun:
@@ -266,7 +266,7 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
                 done = [api.wait_flow_run(x["id"], timeout=900, watch=[*workers]) for x in runs]
                 seconds = time.perf_counter() - start
             by_worker: Counter[str] = Counter()
-            runs_by_worker: Counter[str] = Counter()
+            runs_by_worker: Counter[str] = Counter({w.name: 0 for w in workers})
             last_end: dict[str, datetime] = {}
             delivered_ids: Counter[str] = Counter()
             for run in done:
@@ -282,7 +282,7 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
                     end = datetime.fromisoformat(run["end_time"])
                     last_end[worker] = max(end, last_end.get(worker, end))
             api.close()
-        tail = idle_tail(last_end, n_workers)
+        tail = idle_tail(last_end, [w.name for w in workers])
         return PoolRun(seconds, len(delivered_ids), dict(by_worker),
                        sum(1 for c in delivered_ids.values() if c > 1),
                        sum(1 for run in done if run["state_type"] != "COMPLETED"), use.seconds(),
@@ -291,11 +291,16 @@ def _pool_batch(name: str, base: Path, store: env.Store, n_stories: int, n_worke
         _drop(dbs)
 
 
-def idle_tail(last_end: dict[str, datetime], n_workers: int) -> float:
-    """How long the batch ran on after the first worker's last run ended (0 with one worker, or one that ran nothing)."""
-    if n_workers < 2 or len(last_end) < n_workers:
+def idle_tail(last_end: dict[str, datetime], workers: list[str]) -> float | None:
+    """How long one worker sat idle while another finished its last run: the tail scale-out cannot help.
+
+    0 with a single worker; None when a worker ran nothing, so that the whole batch ran on one.
+    """
+    if len(workers) < 2:
         return 0.0
-    ends = sorted(last_end.values())
+    if any(w not in last_end for w in workers):
+        return None
+    ends = sorted(last_end[w] for w in workers)
     return (ends[-1] - ends[0]).total_seconds()
 
 
@@ -341,10 +346,10 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
     for p in passes[2]:
         shares.update(p.by_worker)
     r.add("each worker's share (2 workers, all passes)", ", ".join(f"{k}: {v}" for k, v in sorted(shares.items())))
-    # A pass of ten runs split 6-4 ends with one worker alone: the tail is that stretch, pass by pass.
+    # Whether an uneven split of the runs left one worker finishing alone, pass by pass.
     r.add("2-worker passes: runs per worker, then one worker idle at the end",
-          "; ".join(f"{p.seconds:.1f} s: " + "/".join(str(v) for _, v in sorted(p.runs_by_worker.items()))
-                    + f" runs, {p.tail:.1f} s" for p in passes[2]))
+          "; ".join(f"{p.seconds:.1f} s: " + "/".join(str(v) for _, v in sorted(p.runs_by_worker.items())) + " runs, "
+                    + ("a worker ran none" if p.tail is None else f"{p.tail:.1f} s") for p in passes[2]))
     ceiling = None
     for workers, done in passes.items():
         use: Counter[str] = Counter()

@@ -31,7 +31,7 @@ def test_passes_run_one_two_two_one_and_rates_pool_both_passes(monkeypatch: pyte
     one = [PoolRun(10.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0})),
            PoolRun(30.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0}))]
     two = [PoolRun(10.0, 100, {"w0": 60, "w1": 40}, 0, 0, Counter({"flow runs": 9.0}), {"w0": 3, "w1": 2}, 2.5),
-           PoolRun(15.0, 100, {"w0": 50, "w1": 50}, 1, 0, Counter({"flow runs": 9.0}), {"w1": 2, "w0": 2}, 0.3)]
+           PoolRun(15.0, 100, {"w0": 50, "w1": 50}, 1, 0, Counter({"flow runs": 9.0}), {"w1": 0, "w0": 4}, None)]
     got = _report(monkeypatch, {1: one, 2: two})
     assert got["order"] == [1, 2, 2, 1]
     assert got["facts"]["rate1"] == pytest.approx(200 / 40) and got["facts"]["rate2"] == pytest.approx(200 / 25)
@@ -40,7 +40,7 @@ def test_passes_run_one_two_two_one_and_rates_pool_both_passes(monkeypatch: pyte
     rows = got["rows"]
     assert rows["each worker's share (2 workers, all passes)"].value == "w0: 110, w1: 90"
     assert rows["2-worker passes: runs per worker, then one worker idle at the end"].value == \
-        "10.0 s: 3/2 runs, 2.5 s; 15.0 s: 2/2 runs, 0.3 s"
+        "10.0 s: 3/2 runs, 2.5 s; 15.0 s: 4/0 runs, a worker ran none"
     assert rows["2 workers / 1 worker throughput"].value == "1.60×" and rows["2 workers / 1 worker throughput"].passed
     assert rows["stories delivered twice"].passed is False
     assert rows["CPU with 1 worker"].value.startswith("flow runs 16 s, Prefect server 8 s = 24 core-s")
@@ -49,6 +49,6 @@ def test_passes_run_one_two_two_one_and_rates_pool_both_passes(monkeypatch: pyte
 def test_idle_tail_is_the_stretch_after_the_first_worker_stopped() -> None:
     t = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
     ends = {"w0": t + timedelta(seconds=90), "w1": t + timedelta(seconds=72.5)}
-    assert served.idle_tail(ends, 2) == pytest.approx(17.5)
-    assert served.idle_tail({"w0": t}, 2) == 0.0  # one worker ran nothing: the batch never ran on two
-    assert served.idle_tail({"w0": t}, 1) == 0.0
+    assert served.idle_tail(ends, ["w0", "w1"]) == pytest.approx(17.5)
+    assert served.idle_tail({"w0": t, "?": t}, ["w0", "w1"]) is None  # w1 ran nothing (an unattributed run is no help)
+    assert served.idle_tail({"w0": t}, ["w0"]) == 0.0

@@ -26,7 +26,7 @@ demo: .venv/.synced
 test: .venv/.synced
 	.venv/bin/pytest
 
-# The gate CI runs before the tests: ruff's lint rules over everything, mypy over the production packages.
+# The gate CI runs before the tests: ruff's lint rules over everything, mypy over the production packages and bench/.
 lint: .venv/.synced
 	.venv/bin/ruff check .
 	.venv/bin/mypy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 # (label, a cmdline fragment); first match wins. Everything else on the machine is "other processes".
@@ -96,19 +96,32 @@ class CpuUse:
                 self._kinds[pid] = kind
             self._last[pid] = cpu
 
-    def seconds(self) -> Counter[str]:
-        """CPU seconds per kind of process inside the window, largest first."""
-        out: Counter[str] = Counter()
+    def seconds(self) -> CpuSeconds:
+        """CPU seconds per kind of process inside the window."""
+        out = CpuSeconds()
         for pid, kind in self._kinds.items():
             out[kind] += self._last[pid] - self._first[pid]
         return out
 
 
-def summary(use: Counter[str], wall: float, digits: int = 0) -> str:
+class CpuSeconds(dict[str, float]):
+    """CPU seconds per kind of process: a Counter of floats (typeshed's Counter holds ints), 0 for a kind not seen."""
+
+    def __missing__(self, kind: str) -> float:
+        return 0.0
+
+    def add(self, other: Mapping[str, float]) -> None:
+        """Pool another window's seconds into this one (passes of the same set-up)."""
+        for kind, seconds in other.items():
+            self[kind] += seconds
+
+
+def summary(use: Mapping[str, float], wall: float, digits: int = 0) -> str:
     """'flow runs 95 s, Prefect server 35 s, … = 160 core-s, 1.4 of 2 cores busy' for a report row."""
-    parts = ", ".join(f"{k} {v:.{digits}f} s" for k, v in use.most_common() if v >= 0.5 / 10**digits)
+    largest = sorted(use.items(), key=lambda kv: -kv[1])
+    parts = ", ".join(f"{k} {v:.{digits}f} s" for k, v in largest if v >= 0.5 / 10**digits)
     total = sum(use.values())
     return f"{parts} = {total:.{digits}f} core-s, {total / wall:.2f} of {os.cpu_count()} cores busy"
 
 
-__all__ = ["CpuUse", "summary"]
+__all__ = ["CpuSeconds", "CpuUse", "summary"]

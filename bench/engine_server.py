@@ -91,8 +91,7 @@ class LibreLikeServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://127.0.0.1:{self._server.server_port}/"  # bound to 127.0.0.1 above
 
     def reset(self) -> EngineStats:
         """Hand back the stats so far and start counting afresh."""

@@ -7,6 +7,7 @@ import platform
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Result:
     title: str
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    facts: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # numbers, and lists of them, that tests read back
 
     def add(self, name: str, value: str, target: str = "", passed: bool | None = None) -> None:
         self.figures.append(Figure(name, value, target, passed))

@@ -11,7 +11,6 @@ import pstats
 import subprocess
 import sys
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from bench import env, stories
 from bench.baseline import naive_loop
 from bench.costs import b8_costs
-from bench.cpu_use import CpuUse, summary
+from bench.cpu_use import CpuSeconds, CpuUse, summary
 from bench.engine_server import EngineProcess, EngineStats
 from bench.report import Result
 from bench.served import b6_soak, b7_scale_out
@@ -72,7 +71,7 @@ def _libre_limit() -> int:
 def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     r = Result("B1", f"throughput: {o.b1_stories} stories EN→ID, engine {o.latency * 1000:.0f} ms × {o.engine_concurrency}")
     batch_size = o.b1_stories
-    passes: list[tuple[env.FlowRun, EngineStats, Counter[str]]] = []
+    passes: list[tuple[env.FlowRun, EngineStats, CpuSeconds]] = []
     with EngineProcess(o.latency, o.engine_concurrency) as eng:
         for _ in range(max(1, o.b1_rounds)):  # each on a fresh installation: nothing is remembered between them
             sc = env.make_scenario("B1", base, store, engine="libre", engine_url=eng.url,
@@ -123,7 +122,7 @@ def b1_throughput(store: env.Store, base: Path, o: Options) -> Result:
     cores = os.cpu_count() or 1
     cores_allow = ideal / max(ideal, run.cpu_seconds, host / cores) if ideal > 0 and others else allowed
     if others:
-        r.add("CPU on the host over the run", summary(Counter({"flow process": run.cpu_seconds, **others}),
+        r.add("CPU on the host over the run", summary({"flow process": run.cpu_seconds, **others},
                                                       run.seconds, digits=1))
         r.add("efficiency the host's cores allow", f"≤ {cores_allow:.2f} (the ideal ÷ the largest of the ideal, "
                                                    f"the flow's CPU and {host:.2f} core-s spread over {cores} cores)")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import env, stories
-from bench.cpu_use import CpuUse, summary
+from bench.cpu_use import CpuSeconds, CpuUse, summary
 from bench.report import Result, calibrate
 from infra.prefect_local import BIN, REPO, Api, PrefectServer, Proc, kawat_toml, port_open, prefect_env
 
@@ -225,7 +225,7 @@ class PoolRun:
     by_worker: dict[str, int]
     twice: int
     failed_runs: int
-    cpu: Counter[str]  # CPU seconds per kind of process while the batch ran (empty where /proc is missing)
+    cpu: CpuSeconds  # CPU seconds per kind of process while the batch ran (empty where /proc is missing)
     runs_by_worker: dict[str, int] = field(default_factory=dict)  # every worker, 0 for one that ran nothing
     tail: float | None = 0.0  # seconds between the workers' last runs ending; None: a worker ran nothing
 
@@ -352,9 +352,9 @@ def b7_scale_out(store: env.Store, base: Path, o: Any) -> Result:
                     + ("a worker ran none" if p.tail is None else f"{p.tail:.1f} s") for p in passes[2]))
     ceiling = None
     for workers, done in passes.items():
-        use: Counter[str] = Counter()
+        use = CpuSeconds()
         for p in done:
-            use.update(p.cpu)
+            use.add(p.cpu)
         if not use:
             continue
         r.add(f"CPU with {_workers(workers)}", summary(use, seconds[workers]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 import bench.served as served
+from bench.cpu_use import CpuSeconds
 from bench.served import PoolRun
 
 
@@ -28,10 +28,10 @@ def _report(monkeypatch: pytest.MonkeyPatch, runs: dict[int, list[PoolRun]]) -> 
 
 
 def test_passes_run_one_two_two_one_and_rates_pool_both_passes(monkeypatch: pytest.MonkeyPatch) -> None:
-    one = [PoolRun(10.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0})),
-           PoolRun(30.0, 100, {"w0": 100}, 0, 0, Counter({"flow runs": 8.0, "Prefect server": 4.0}))]
-    two = [PoolRun(10.0, 100, {"w0": 60, "w1": 40}, 0, 0, Counter({"flow runs": 9.0}), {"w0": 3, "w1": 2}, 2.5),
-           PoolRun(15.0, 100, {"w0": 50, "w1": 50}, 1, 0, Counter({"flow runs": 9.0}), {"w1": 0, "w0": 4}, None)]
+    one = [PoolRun(10.0, 100, {"w0": 100}, 0, 0, CpuSeconds({"flow runs": 8.0, "Prefect server": 4.0})),
+           PoolRun(30.0, 100, {"w0": 100}, 0, 0, CpuSeconds({"flow runs": 8.0, "Prefect server": 4.0}))]
+    two = [PoolRun(10.0, 100, {"w0": 60, "w1": 40}, 0, 0, CpuSeconds({"flow runs": 9.0}), {"w0": 3, "w1": 2}, 2.5),
+           PoolRun(15.0, 100, {"w0": 50, "w1": 50}, 1, 0, CpuSeconds({"flow runs": 9.0}), {"w1": 0, "w0": 4}, None)]
     got = _report(monkeypatch, {1: one, 2: two})
     assert got["order"] == [1, 2, 2, 1]
     assert got["facts"]["rate1"] == pytest.approx(200 / 40) and got["facts"]["rate2"] == pytest.approx(200 / 25)

@@ -58,3 +58,14 @@ def test_a_process_without_a_command_line_is_looked_at_a_few_times_then_left_alo
     for _ in range(CpuUse.LOOKS * 3):
         use._sample(born_inside=True)
     assert reads.count(quiet) == CpuUse.LOOKS and quiet not in use._kinds
+
+
+def test_cpu_seconds_pool_passes_as_floats_and_read_zero_for_a_kind_never_seen() -> None:
+    from bench.cpu_use import CpuSeconds
+
+    use = CpuSeconds()
+    use.add({"flow runs": 1.25, "Prefect server": 0.5})
+    use.add({"flow runs": 0.25})
+    assert use == {"flow runs": 1.5, "Prefect server": 0.5} and use["SeaweedFS"] == 0.0
+    row = summary(use, 2.0, digits=1)
+    assert row.index("flow runs") < row.index("Prefect server") and "= 2.0 core-s" in row

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 ACCESS_ENV = "KAWAT_BENCH_WRITER_ACCESS_KEY"
 SECRET_ENV = "KAWAT_BENCH_WRITER_SECRET_KEY"
@@ -143,16 +143,11 @@ class FlowRun:
 
 def run_flow(workers: int) -> FlowRun:
     """The real `syndicate` flow (Prefect, ephemeral API) with `workers` task threads."""
-    from prefect.futures import PrefectFuture
-    from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-
     os.environ["KAWAT_WORKERS"] = str(workers)
     from flows.runtime import in_process_run
-    from flows.syndicate import syndicate
+    from flows.syndicate import _runner, syndicate
 
-    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=workers)
-    # with_options types task_runner invariantly over the future type, as flows.syndicate._runner notes.
-    flow = syndicate.with_options(task_runner=cast("TaskRunner[PrefectFuture[Any]]", runner))
+    flow = syndicate.with_options(task_runner=_runner())  # the flow's own runner, sized by KAWAT_WORKERS just set
     from flows.outcome import result_of
 
     started_at, start, cpu = time.time(), time.perf_counter(), time.process_time()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.cpu_use import CpuUse, summary
+from bench.cpu_use import CpuSeconds, CpuUse, summary
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 KINDS = (("probe", "kawat-cpu-probe"),)
@@ -61,8 +61,6 @@ def test_a_process_without_a_command_line_is_looked_at_a_few_times_then_left_alo
 
 
 def test_cpu_seconds_pool_passes_as_floats_and_read_zero_for_a_kind_never_seen() -> None:
-    from bench.cpu_use import CpuSeconds
-
     use = CpuSeconds()
     use.add({"flow runs": 1.25, "Prefect server": 0.5})
     use.add({"flow runs": 0.25})
